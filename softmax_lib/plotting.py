@@ -1,0 +1,173 @@
+r"""Figures that more than one chapter draws.
+
+Each function draws onto the Matplotlib axes it is given (or new ones), labels
+them, and returns them, so a chapter can add to a figure or restyle it.
+
+Example:
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax_z, ax_p = logits_and_probabilities([2.0, 1.0, 0.1])
+    >>> ax_p.get_ylabel()
+    'probability'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
+
+from softmax_lib._validation import as_float_array, check_probability_rows
+from softmax_lib.core import softmax
+
+#: Corners of the 3-class probability simplex drawn as an equilateral triangle.
+_TRIANGLE = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
+
+
+def _class_labels(labels: Sequence[str] | None, k: int) -> list[str]:
+    if labels is None:
+        return [f"class {i + 1}" for i in range(k)]
+    if len(labels) != k:
+        raise ValueError(f"labels has {len(labels)} names for {k} classes")
+    return list(labels)
+
+
+def logits_and_probabilities(
+    z: ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    temperature: float = 1.0,
+    axes: Sequence[Axes] | None = None,
+    title: str | None = None,
+) -> tuple[Axes, Axes]:
+    """Two bar charts side by side: the logits ``z`` and ``softmax(z / temperature)``.
+
+    Args:
+        z: one row of logits, shape ``(K,)``.
+        labels: a name per class (default ``class 1`` ... ``class K``).
+        temperature: passed to :func:`softmax_lib.softmax`.
+        axes: two axes to draw on; new ones are made if omitted.
+        title: a title over the logits panel, e.g. the vector itself.
+
+    Returns:
+        The logits axes and the probability axes. Each probability bar is
+        annotated with its value to 3 decimals.
+    """
+    logits = as_float_array(z, "z")
+    if logits.ndim != 1:
+        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+    names = _class_labels(labels, logits.size)
+    probs = softmax(logits, temperature=temperature)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+    ax_z, ax_p = axes
+    ax_z.bar(names, logits, color="tab:gray")
+    ax_z.set_ylabel("logit $z_i$")
+    ax_z.set_title(title if title is not None else "logits")
+    ax_z.axhline(0, color="black", linewidth=0.8)
+    bars = ax_p.bar(names, probs, color="tab:blue")
+    ax_p.bar_label(bars, labels=[f"{p:.3f}" for p in probs], padding=2)
+    ax_p.set_ylim(0, 1.1)
+    ax_p.set_ylabel("probability")
+    ax_p.set_title("softmax" if temperature == 1.0 else f"softmax, T = {temperature:g}")
+    return ax_z, ax_p
+
+
+def probability_curves(
+    z: ArrayLike,
+    index: int,
+    values: ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Each class's probability as logit ``z[index]`` sweeps over ``values``, the others held fixed.
+
+    Args:
+        z: one row of logits, shape ``(K,)``; entry ``index`` is replaced by each of ``values``.
+        index: which logit to vary.
+        values: the values it takes (the x axis).
+        labels: a name per class.
+        ax: axes to draw on.
+
+    Returns:
+        The axes, with one curve per class and a legend.
+    """
+    logits = as_float_array(z, "z")
+    if logits.ndim != 1:
+        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+    if not -logits.size <= index < logits.size:
+        raise ValueError(f"index {index} is out of range for {logits.size} logits")
+    xs = as_float_array(values, "values").ravel()
+    names = _class_labels(labels, logits.size)
+    grid = np.tile(logits, (xs.size, 1))
+    grid[:, index] = xs
+    probs = softmax(grid, axis=1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    for k, name in enumerate(names):
+        ax.plot(xs, probs[:, k], label=name, linewidth=2.5 if k == index % logits.size else 1.5)
+    ax.set_xlabel(f"logit $z_{{{index % logits.size + 1}}}$ (the others fixed)")
+    ax.set_ylabel("probability")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(f"softmax as one logit varies")
+    ax.legend()
+    return ax
+
+
+def simplex_coordinates(p: ArrayLike) -> np.ndarray:
+    """Map 3-class probability rows to 2-D points inside the triangle :func:`draw_simplex` draws.
+
+    A row ``(p1, p2, p3)`` goes to ``p1*A + p2*B + p3*C`` for the corners A, B, C
+    (barycentric coordinates), so a one-hot row lands on a corner and the
+    uniform row on the centre.
+
+    Args:
+        p: shape ``(3,)`` or ``(N, 3)``, rows that are probability distributions.
+
+    Returns:
+        Shape ``(2,)`` or ``(N, 2)``.
+
+    Example:
+        >>> simplex_coordinates([[1, 0, 0], [0, 1, 0]])
+        array([[0., 0.],
+               [1., 0.]])
+    """
+    probs = as_float_array(p, "p")
+    if probs.ndim == 0 or probs.shape[-1] != 3:
+        raise ValueError(f"p must have 3 classes on its last axis, got shape {probs.shape}")
+    check_probability_rows(probs, "p")
+    return probs @ _TRIANGLE
+
+
+def draw_simplex(
+    *,
+    labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str = "the probability simplex (K = 3)",
+) -> Axes:
+    """Draw the triangle of all 3-class distributions, corners labelled, ready for :func:`simplex_coordinates` points.
+
+    Returns:
+        Square axes with no ticks; the corner of class ``k`` is the one-hot vector ``e_k``.
+    """
+    names = _class_labels(labels, 3)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.2), layout="constrained")
+    closed = np.vstack([_TRIANGLE, _TRIANGLE[:1]])
+    ax.plot(closed[:, 0], closed[:, 1], color="black", linewidth=1)
+    offsets = [(-0.04, -0.06), (0.04, -0.06), (0.0, 0.04)]
+    for (x, y), (dx, dy), name in zip(_TRIANGLE, offsets, names):
+        ax.annotate(name, (x + dx, y + dy), ha="center", va="center")
+    ax.set_aspect("equal")
+    ax.set_xlim(-0.15, 1.15)
+    ax.set_ylim(-0.12, 0.98)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title)
+    return ax
