@@ -45,16 +45,37 @@ def _prepare(x: ArrayLike, axis: Any) -> tuple[np.ndarray, int, np.dtype]:
     return arr.astype(working_dtype(arr.dtype), copy=False), ax, arr.dtype
 
 
-def _shift_by_row_max(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(x - m, m)`` where ``m`` is the row maximum, or 0 for rows whose maximum is infinite.
+def _shifted_exponentials(z: np.ndarray, axis: int, temperature: float = 1.0):
+    """The shared first half of softmax, log-softmax and log-sum-exp.
 
-    Subtracting an infinite maximum would turn the row into NaN (``inf - inf``);
-    those rows are left unshifted and handled by the callers' policies.
+    Returns ``(shifted, shift, e, denominator, log_denominator)`` where ``m`` is the row maximum,
+    ``shift`` is ``m`` (or 0 where ``m`` is infinite: subtracting it would give
+    ``inf - inf``), ``shifted = (z - shift) / temperature``, ``e = exp(shifted)`` and
+    ``denominator = sum(e)`` and ``log_denominator = log(sum(e))`` along ``axis``
+    (with the axis kept).
+
+    The row maximum contributes exactly ``exp(0) = 1`` to the sum, so for rows with a
+    finite maximum the log of the sum is computed as ``log1p(s)``, ``s`` being the sum
+    of the *other* terms: accurate even when ``s`` is tiny, where ``log(1 + s)``
+    would lose every digit of ``s`` (Blanchard, Higham and Higham, 2021).
     """
-    row_max = np.max(x, axis=axis, keepdims=True)
-    shift = np.where(np.isinf(row_max), 0, row_max).astype(x.dtype, copy=False)
-    with np.errstate(over="ignore"):  # -1e308 - 1e308 = -inf is the right answer: exp gives 0
-        return x - shift, shift
+    row_max = np.max(z, axis=axis, keepdims=True)
+    shift = np.where(np.isinf(row_max), 0, row_max).astype(z.dtype, copy=False)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # -1e308 - 1e308 = -inf is the right answer here: its exponential is 0.
+        shifted = z - shift
+        if temperature != 1.0:
+            shifted = shifted / temperature
+        e = np.exp(shifted)
+        first_max = np.argmax(z, axis=axis, keepdims=True)
+        e_max = np.take_along_axis(e, first_max, axis=axis)
+        others = e.copy()
+        np.put_along_axis(others, first_max, 0, axis=axis)
+        s_others = np.sum(others, axis=axis, keepdims=True)
+        # e_max is 1 unless the maximum is infinite (row of -inf: 0; +inf present: inf) or NaN.
+        denominator = e_max + s_others
+        log_denominator = np.where(e_max == 1, np.log1p(s_others), np.log(denominator))
+    return shifted, shift, e, denominator, log_denominator
 
 
 def _posinf_share(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,12 +121,9 @@ def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> np.ndarra
     """
     t = check_temperature(temperature)
     z, ax, out_dtype = _prepare(x, axis)
-    shifted, _ = _shift_by_row_max(z, ax)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if t != 1.0:
-            shifted = shifted / t
-        e = np.exp(shifted)
-        p = e / np.sum(e, axis=ax, keepdims=True)
+    _, _, e, denominator, _ = _shifted_exponentials(z, ax, t)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = e / denominator
     rows, share = _posinf_share(z, ax)
     if np.any(rows):
         p = np.where(rows, share, p)
@@ -138,11 +156,9 @@ def log_softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> np.nd
     """
     t = check_temperature(temperature)
     z, ax, out_dtype = _prepare(x, axis)
-    shifted, _ = _shift_by_row_max(z, ax)
+    shifted, _, _, _, log_denominator = _shifted_exponentials(z, ax, t)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if t != 1.0:
-            shifted = shifted / t
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
+        out = shifted - log_denominator
         rows, share = _posinf_share(z, ax)
         if np.any(rows):
             out = np.where(rows, np.log(share), out)
@@ -174,9 +190,8 @@ def logsumexp(x: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarra
         1000.6931471805599
     """
     z, ax, out_dtype = _prepare(x, axis)
-    shifted, shift = _shift_by_row_max(z, ax)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = shift + np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
+    _, shift, _, _, log_denominator = _shifted_exponentials(z, ax)
+    out = shift + log_denominator
     if not keepdims:
         out = np.squeeze(out, axis=ax)
     return np.asarray(out).astype(out_dtype, copy=False)
