@@ -94,7 +94,7 @@ def cross_entropy(
         if label_smoothing:
             probs = (1 - label_smoothing) * probs + label_smoothing / num_classes
         # 0 * log p is taken as 0 even where log p is -inf (a masked class).
-        terms = np.where(probs > 0, probs * log_p, 0.0)
+        terms = probs * np.where(probs > 0, log_p, 0.0)
         losses = -np.sum(terms, axis=-1)
     else:
         raise ValueError(

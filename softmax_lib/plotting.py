@@ -171,3 +171,60 @@ def draw_simplex(
         side.set_visible(False)
     ax.set_title(title)
     return ax
+
+
+def temperature_path(
+    z: ArrayLike,
+    temperatures: ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str = "softmax(z / T) as T varies",
+) -> Axes:
+    r"""Draw the 3-class simplex and the curve that :math:`\operatorname{softmax}(\mathbf z / T)` traces as ``T`` runs over ``temperatures``.
+
+    A high temperature puts the point near the centre (the uniform distribution),
+    a low one near the corner of the largest logit. Dividing by :math:`T` is
+    multiplying by :math:`c = 1/T`, so the same picture shows ``softmax(c * z)``
+    for growing ``c``.
+
+    Args:
+        z: one row of 3 logits, shape ``(3,)``.
+        temperatures: the temperatures, in the order the path is drawn
+            (e.g. ``np.geomspace(100, 0.05, 200)``); each positive and finite.
+        labels: a name per class, for the corners.
+        ax: axes to draw on; the simplex is drawn on them first.
+        title: the title of the axes.
+
+    Returns:
+        The axes from :func:`draw_simplex` with three more lines: the path, a
+        circle at the first temperature and a square at the last, each in the legend.
+
+    Raises:
+        ValueError: ``z`` is not 3 logits, ``temperatures`` is empty, or a
+            temperature is not positive and finite.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = temperature_path([2.0, 1.0, 0.1], [100.0, 1.0, 0.05])
+        >>> [line.get_label() for line in ax.get_lines()[1:]]
+        ['softmax(z / T)', 'T = 100', 'T = 0.05']
+    """
+    logits = as_float_array(z, "z")
+    if logits.shape != (3,):
+        raise ValueError(f"z must be one row of 3 logits, got shape {logits.shape}")
+    temps = as_float_array(temperatures, "temperatures").ravel()
+    if temps.size == 0:
+        raise ValueError("temperatures is empty; pass at least one temperature")
+    bad = temps[~((temps > 0) & np.isfinite(temps))]
+    if bad.size:
+        raise ValueError(f"every temperature must be positive and finite, got {float(bad[0])!r}")
+    probs = np.stack([softmax(logits, temperature=float(t)) for t in temps])
+    points = simplex_coordinates(probs)
+    ax = draw_simplex(labels=labels, ax=ax, title=title)
+    ax.plot(points[:, 0], points[:, 1], color="tab:blue", linewidth=2, label="softmax(z / T)")
+    ax.plot(*points[0], "o", color="tab:blue", label=f"T = {temps[0]:g}")
+    ax.plot(*points[-1], "s", color="tab:red", label=f"T = {temps[-1]:g}")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
