@@ -78,15 +78,15 @@ def _shifted_exponentials(z: np.ndarray, axis: int, temperature: float = 1.0):
     return shifted, shift, e, denominator, log_denominator
 
 
-def _posinf_share(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """For rows holding ``+inf``: a mask of those rows and the equal shares ``1/k`` of their ``k`` infinite entries."""
-    is_posinf = np.isposinf(x)
-    count = np.sum(is_posinf, axis=axis, keepdims=True)
-    has_nan = np.any(np.isnan(x), axis=axis, keepdims=True)
-    rows = (count > 0) & ~has_nan
+def _posinf_share(z: np.ndarray, axis: int) -> np.ndarray:
+    """Equal shares ``1/k`` on the ``k`` entries equal to ``+inf`` in each row, 0 elsewhere.
+
+    Only used for rows whose denominator is ``+inf``: exactly the rows holding
+    ``+inf`` and no NaN (a NaN makes the denominator NaN).
+    """
+    is_posinf = np.isposinf(z)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = is_posinf / count
-    return rows, share.astype(x.dtype, copy=False)
+        return (is_posinf / np.sum(is_posinf, axis=axis, keepdims=True)).astype(z.dtype, copy=False)
 
 
 def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
@@ -124,9 +124,9 @@ def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> np.ndarra
     _, _, e, denominator, _ = _shifted_exponentials(z, ax, t)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = e / denominator
-    rows, share = _posinf_share(z, ax)
-    if np.any(rows):
-        p = np.where(rows, share, p)
+    posinf_rows = np.isposinf(denominator)
+    if np.any(posinf_rows):
+        p = np.where(posinf_rows, _posinf_share(z, ax), p)
     return p.astype(out_dtype, copy=False)
 
 
@@ -156,12 +156,12 @@ def log_softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> np.nd
     """
     t = check_temperature(temperature)
     z, ax, out_dtype = _prepare(x, axis)
-    shifted, _, _, _, log_denominator = _shifted_exponentials(z, ax, t)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+    shifted, _, _, denominator, log_denominator = _shifted_exponentials(z, ax, t)
+    with np.errstate(invalid="ignore", divide="ignore"):
         out = shifted - log_denominator
-        rows, share = _posinf_share(z, ax)
-        if np.any(rows):
-            out = np.where(rows, np.log(share), out)
+        posinf_rows = np.isposinf(denominator)
+        if np.any(posinf_rows):
+            out = np.where(posinf_rows, np.log(_posinf_share(z, ax)), out)
     return out.astype(out_dtype, copy=False)
 
 
