@@ -217,9 +217,6 @@ def temperature_path(
     temps = as_float_array(temperatures, "temperatures").ravel()
     if temps.size == 0:
         raise ValueError("temperatures is empty; pass at least one temperature")
-    bad = temps[~((temps > 0) & np.isfinite(temps))]
-    if bad.size:
-        raise ValueError(f"every temperature must be positive and finite, got {float(bad[0])!r}")
     probs = np.stack([softmax(logits, temperature=float(t)) for t in temps])
     points = simplex_coordinates(probs)
     ax = draw_simplex(labels=labels, ax=ax, title=title)

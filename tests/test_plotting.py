@@ -137,7 +137,7 @@ def test_temperature_path_runs_from_near_the_centre_to_near_the_argmax_corner():
 
 @pytest.mark.parametrize("temperatures", [[1.0, 0.0], [-1.0], [np.inf], [np.nan]])
 def test_temperature_path_rejects_a_temperature_that_is_not_positive_and_finite(temperatures):
-    with pytest.raises(ValueError, match="every temperature must be positive and finite"):
+    with pytest.raises(ValueError, match="temperature must be a positive, finite number"):
         plotting.temperature_path([2.0, 1.0, 0.1], temperatures)
 
 
