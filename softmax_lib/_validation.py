@@ -43,6 +43,14 @@ def check_axis(axis: Any, ndim: int, name: str = "axis") -> int:
     return int(axis) % ndim
 
 
+def check_class_axis(arr: np.ndarray, name: str) -> None:
+    """Raise unless ``arr`` has a last axis (the classes) of length at least 1."""
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have a class axis (the last one); got a scalar")
+    if arr.shape[-1] == 0:
+        raise ValueError(f"{name} have no classes (shape {arr.shape})")
+
+
 def check_not_empty(x: np.ndarray, axis: int) -> None:
     """Raise if there is nothing to normalise along ``axis``."""
     if x.shape[axis] == 0:

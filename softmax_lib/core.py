@@ -37,11 +37,17 @@ from softmax_lib._validation import (
 )
 
 
-def _prepare(x: ArrayLike, axis: Any) -> tuple[np.ndarray, int, np.dtype]:
-    """Validate ``x`` and ``axis``; return the array in its working dtype, the axis and the output dtype."""
+def _validated(x: ArrayLike, axis: Any) -> tuple[np.ndarray, int]:
+    """Check ``x`` and ``axis``; return ``x`` as a float array and ``axis`` as a non-negative index."""
     arr = as_float_array(x)
     ax = check_axis(axis, arr.ndim)
     check_not_empty(arr, ax)
+    return arr, ax
+
+
+def _prepare(x: ArrayLike, axis: Any) -> tuple[np.ndarray, int, np.dtype]:
+    """:func:`_validated`, plus the cast to the working dtype; also returns the output dtype."""
+    arr, ax = _validated(x, axis)
     return arr.astype(working_dtype(arr.dtype), copy=False), ax, arr.dtype
 
 
@@ -222,9 +228,7 @@ def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
         >>> softmax_naive([1000.0, 0.0])
         array([nan,  0.])
     """
-    arr = as_float_array(x)
-    ax = check_axis(axis, arr.ndim)
-    check_not_empty(arr, ax)
+    arr, ax = _validated(x, axis)  # no float16 -> float32 cast: it overflows in the input's own dtype
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         e = np.exp(arr)
         return e / np.sum(e, axis=ax, keepdims=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_probability_rows
+from softmax_lib._validation import as_float_array, check_class_axis, check_probability_rows
 
 
 def softmax_jacobian(p: ArrayLike) -> np.ndarray:
@@ -32,8 +32,7 @@ def softmax_jacobian(p: ArrayLike) -> np.ndarray:
                [-0.25,  0.25]])
     """
     probs = as_float_array(p, "p")
-    if probs.ndim == 0:
-        raise ValueError("p must have a class axis (the last one); got a scalar")
+    check_class_axis(probs, "p")
     check_probability_rows(probs, "p")
     diag = probs[..., :, None] * np.eye(probs.shape[-1], dtype=probs.dtype)
     return diag - probs[..., :, None] * probs[..., None, :]

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_probability_rows
+from softmax_lib._validation import as_float_array, check_class_axis, check_probability_rows
 from softmax_lib.core import log_softmax
 
 Reduction = Literal["mean", "sum", "none"]
@@ -67,11 +67,8 @@ def cross_entropy(
         0.3069
     """
     z = as_float_array(logits, "logits")
-    if z.ndim == 0:
-        raise ValueError("logits must have a class axis (the last one); got a scalar")
+    check_class_axis(z, "logits")
     num_classes = z.shape[-1]
-    if num_classes == 0:
-        raise ValueError(f"logits have no classes (shape {z.shape})")
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     if isinstance(label_smoothing, (bool, np.bool_)) or not 0 <= label_smoothing < 1:

@@ -35,6 +35,16 @@ def _class_labels(labels: Sequence[str] | None, k: int) -> list[str]:
     return list(labels)
 
 
+def _one_row(z: ArrayLike, num_classes: int | None = None) -> np.ndarray:
+    """``z`` as one 1-D row of logits, of ``num_classes`` entries when that is given."""
+    logits = as_float_array(z, "z")
+    if logits.ndim != 1:
+        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+    if num_classes is not None and logits.size != num_classes:
+        raise ValueError(f"z must be one row of {num_classes} logits, got shape {logits.shape}")
+    return logits
+
+
 def logits_and_probabilities(
     z: ArrayLike,
     *,
@@ -56,9 +66,7 @@ def logits_and_probabilities(
         The logits axes and the probability axes. Each probability bar is
         annotated with its value to 3 decimals.
     """
-    logits = as_float_array(z, "z")
-    if logits.ndim != 1:
-        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+    logits = _one_row(z)
     names = _class_labels(labels, logits.size)
     probs = softmax(logits, temperature=temperature)
     if axes is None:
@@ -96,9 +104,7 @@ def probability_curves(
     Returns:
         The axes, with one curve per class and a legend.
     """
-    logits = as_float_array(z, "z")
-    if logits.ndim != 1:
-        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+    logits = _one_row(z)
     if not -logits.size <= index < logits.size:
         raise ValueError(f"index {index} is out of range for {logits.size} logits")
     xs = as_float_array(values, "values").ravel()
@@ -113,7 +119,7 @@ def probability_curves(
     ax.set_xlabel(f"logit $z_{{{index % logits.size + 1}}}$ (the others fixed)")
     ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title(f"softmax as one logit varies")
+    ax.set_title("softmax as one logit varies")
     ax.legend()
     return ax
 
@@ -211,9 +217,7 @@ def temperature_path(
         >>> [line.get_label() for line in ax.get_lines()[1:]]
         ['softmax(z / T)', 'T = 100', 'T = 0.05']
     """
-    logits = as_float_array(z, "z")
-    if logits.shape != (3,):
-        raise ValueError(f"z must be one row of 3 logits, got shape {logits.shape}")
+    logits = _one_row(z, num_classes=3)
     temps = as_float_array(temperatures, "temperatures").ravel()
     if temps.size == 0:
         raise ValueError("temperatures is empty; pass at least one temperature")
