@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from softmax_lib._validation import as_float_array, check_probability_rows
+from softmax_lib.calibration import ReliabilityBins
 from softmax_lib.core import softmax
 
 #: Corners of the 3-class probability simplex drawn as an equilateral triangle.
@@ -228,4 +229,45 @@ def temperature_path(
     ax.plot(*points[0], "o", color="tab:blue", label=f"T = {temps[0]:g}")
     ax.plot(*points[-1], "s", color="tab:red", label=f"T = {temps[-1]:g}")
     ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def reliability_diagram(
+    bins: ReliabilityBins,
+    *,
+    ax: Axes | None = None,
+    label: str | None = None,
+    color: str = "tab:blue",
+    title: str = "Reliability diagram",
+) -> Axes:
+    """Draw accuracy against confidence, one bar per non-empty bin of :func:`~softmax_lib.calibration.reliability_bins`.
+
+    Each bar rises to the bin's accuracy and a dot marks its mean confidence; a
+    calibrated model's bars reach the dashed diagonal. Call it twice on the same
+    axes (with different ``label`` and ``color``) to compare two models.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from softmax_lib.calibration import reliability_bins
+        >>> ax = reliability_diagram(reliability_bins([[0.9, 0.1], [0.2, 0.8]], [0, 0], n_bins=5), label="model")
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('confidence', 'accuracy')
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.5))
+    filled = bins.counts > 0
+    lefts = bins.edges[:-1][filled]
+    widths = np.diff(bins.edges)[filled]
+    ax.bar(lefts, bins.accuracy[filled], width=widths, align="edge", alpha=0.45, color=color,
+           edgecolor=color, label=label)
+    ax.plot(bins.confidence[filled], bins.accuracy[filled], "o", color=color, markersize=4)
+    ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    if label is not None:
+        ax.legend(loc="upper left", fontsize="small")
     return ax
