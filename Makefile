@@ -1,5 +1,9 @@
 # The Softmax Book. `make book` builds the HTML, `make test` runs every test.
 # Both create the virtual environment .venv and install requirements.txt first when needed.
+#   make book SOLUTIONS=hidden   the edition without solutions, in _build/hidden-solutions/_build/html
+#   make test-browser            every built page in headless Chromium, offline (installs Chromium if missing)
+#   make student                 student notebooks without solutions, in student/
+#   make lab                     JupyterLab on the chapters, with the book's own environment
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   ?= .venv
@@ -12,12 +16,19 @@ export PATH        := $(BIN):$(PATH)
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
+# "shown" or "hidden"; the hidden edition is built beside the main one, not over it.
+SOLUTIONS ?= shown
+BOOK_OUT  := $(if $(filter hidden,$(SOLUTIONS)),_build/hidden-solutions,.)
+
 # The execution cache keys on code cells only; this hash of the library and the pins
 # clears it when they change, so the HTML never shows an older softmax_lib's outputs.
-CACHE    := _build/.jupyter_cache
+CACHE    := $(BOOK_OUT)/_build/.jupyter_cache
 LIB_HASH  = $(shell find softmax_lib -name '*.py' | LC_ALL=C sort | xargs cat requirements.txt | sha256sum | cut -c1-16)
 
-.PHONY: book test install lab clean
+# Every thread pool the notebooks' libraries use, forced to one thread.
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+
+.PHONY: book test test-browser chromium student install lab clean
 
 install: $(STAMP)
 
@@ -30,12 +41,29 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	@if [ "$$(cat $(CACHE)/softmax_lib.hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
 		echo "softmax_lib or requirements.txt changed: clearing the execution cache"; rm -rf $(CACHE); fi
-	$(BIN)/jupyter-book build . -W -n --keep-going --all
+	BOOK_SOLUTIONS=$(SOLUTIONS) $(BIN)/jupyter-book build . --path-output $(BOOK_OUT) -W -n --keep-going --all
 	mkdir -p $(CACHE) && echo "$(LIB_HASH)" > $(CACHE)/softmax_lib.hash
-	@echo "The book is at _build/html/index.html"
+	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
+# Unit tests, doctests, the student edition, and nbval over every notebook; then nbval once
+# more with one thread, because a printed result must not depend on the thread count.
 test: $(STAMP)
 	$(BIN)/python -m pytest softmax_lib tests book --nbval --nbval-current-env
+	$(ONE_THREAD) $(BIN)/python -m pytest book --nbval --nbval-current-env -q
+
+test-browser: $(STAMP)
+	@test -f $(BOOK_OUT)/_build/html/index.html || $(MAKE) book
+	@command -v chromium >/dev/null || $(MAKE) chromium
+	BOOK_HTML=$(BOOK_OUT)/_build/html BOOK_SCREENSHOTS=$(BOOK_OUT)/_build/screenshots \
+		$(BIN)/python -m pytest browser_tests
+
+# Debian's Chromium: the browser test never downloads a browser of its own.
+chromium:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium
+
+student: $(STAMP)
+	$(BIN)/python tools/student_notebooks.py book student
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

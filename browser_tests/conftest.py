@@ -1,0 +1,79 @@
+"""Fixtures for the browser test: the built book served on localhost, and Debian's Chromium.
+
+The test reads the HTML that `make book` wrote to `_build/html`. It never builds the book
+itself and never downloads a browser: it drives the Chromium of the operating system
+(`/usr/bin/chromium` from Debian's `chromium` package, or the path in `$CHROMIUM`).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import pathlib
+import shutil
+import threading
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# `BOOK_HTML` tests another build (for example the one without solutions); `BOOK_SCREENSHOTS` says
+# where its screenshots go.
+HTML = pathlib.Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
+SCREENSHOTS = pathlib.Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
+
+# Flags that keep headless Chromium from phoning home (update checks, sync, field trials):
+# with them, every request a page makes is one the page itself asked for.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def book_pages() -> list[str]:
+    """Every HTML page of the built book, as a path relative to `_build/html`."""
+    if not (HTML / "index.html").exists():
+        raise pytest.UsageError(f"no built book at {HTML}: run `make book` first")
+    return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if "_static" not in p.parts)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output to the test results
+        pass
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The built book served over HTTP on 127.0.0.1 at a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not pathlib.Path(executable).exists():
+        raise pytest.UsageError("Chromium not found: install Debian's package (`apt-get install chromium`) "
+                                "or set $CHROMIUM; `make test-browser` does this for you")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

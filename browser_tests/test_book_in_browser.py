@@ -1,0 +1,131 @@
+"""Every page of the built book, opened in headless Chromium with the network cut off.
+
+For each page: no request leaves the local server, no console error, math typeset by
+MathJax (no raw TeX left, no MathJax error), every image loaded, every internal link and
+anchor resolving. A screenshot of each page goes to `_build/screenshots/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+
+import pytest
+
+from conftest import HTML, book_pages
+
+# JavaScript that returns what the page shows of math, images and links once MathJax is done.
+PAGE_REPORT = """
+async () => {
+  if (document.querySelector('.math') && window.MathJax) {
+    for (let i = 0; i < 200 && !(MathJax.startup && MathJax.startup.promise); i++)
+      await new Promise(r => setTimeout(r, 50));
+    await MathJax.startup.promise;
+  }
+  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+  const prose = document.querySelector('main') || document.body;
+  const copy = prose.cloneNode(true);
+  copy.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(e => e.remove());
+  return {
+    math: document.querySelectorAll('span.math, div.math').length,
+    typeset: document.querySelectorAll('span.math mjx-container, div.math mjx-container').length,
+    mathErrors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    rawTex: (copy.innerText.match(/\\$\\$|\\\\\\(|\\\\\\[|\\\\begin\\{/g) || []).length,
+    brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+    images: document.images.length,
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+  };
+}
+"""
+
+
+@functools.cache
+def anchors(path: str) -> frozenset[str]:
+    """The ids a built page defines, for checking `page.html#fragment` links."""
+    text = (HTML / path).read_text(encoding="utf-8")
+    return frozenset(re.findall(r'\bid="([^"]+)"', text))
+
+
+def open_offline(browser, server_url, path):
+    """Open one page with every request to another host blocked; return page, outside requests, errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    outside, errors = [], []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(server_url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(f"{server_url}/{path}", wait_until="load")
+    return context, page, outside, errors
+
+
+def redirect_target(path: str) -> str | None:
+    """Where a redirect page (`<meta http-equiv="Refresh">`, as the book's index.html) points."""
+    match = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', (HTML / path).read_text(encoding="utf-8"), re.I)
+    return match and urllib.parse.urljoin(path, match.group(1))
+
+
+@pytest.mark.parametrize("path", book_pages())
+def test_page_renders_offline(path, browser, server_url, screenshot_dir):
+    target = redirect_target(path)
+    if target is not None:  # a redirect page has nothing to render; check where it goes instead
+        assert (HTML / target).is_file(), f"{path} redirects to a missing page {target}"
+        path = target
+    context, page, outside, errors = open_offline(browser, server_url, path)
+    try:
+        report = page.evaluate(PAGE_REPORT)
+        page.screenshot(path=screenshot_dir / (path.replace("/", "__").removesuffix(".html") + ".png"), full_page=True)
+    finally:
+        context.close()
+
+    problems = []
+    if outside:
+        problems.append(f"requests left the local server: {outside}")
+    if errors:
+        problems.append(f"console or HTTP errors: {errors}")
+    if report["typeset"] != report["math"]:
+        problems.append(f"{report['math'] - report['typeset']} of {report['math']} formulas not typeset")
+    if report["mathErrors"]:
+        problems.append(f"MathJax errors: {report['mathErrors']}")
+    if report["rawTex"]:
+        problems.append(f"{report['rawTex']} raw TeX delimiters left in the prose")
+    if report["brokenImages"]:
+        problems.append(f"images that did not load: {report['brokenImages']}")
+    broken = [href for href in report["links"] if not resolves(href, server_url)]
+    if broken:
+        problems.append(f"internal links that do not resolve: {broken}")
+    assert problems == []
+
+
+def resolves(href: str, server_url: str) -> bool:
+    """True for a link to another site (not followed: the test is offline) or to a page and anchor that exist."""
+    url = urllib.parse.urlsplit(href)
+    if f"{url.scheme}://{url.netloc}" != server_url:
+        return True
+    target = url.path.lstrip("/") or "index.html"
+    if target.endswith("/"):
+        target += "index.html"
+    if not (HTML / target).is_file():
+        return False
+    return not (url.fragment and target.endswith(".html")) or urllib.parse.unquote(url.fragment) in anchors(target)
+
+
+def test_search_finds_pages_offline(browser, server_url):
+    context, page, outside, errors = open_offline(browser, server_url, "search.html?q=softmax")
+    try:
+        page.wait_for_selector("#search-results li", timeout=30_000)
+        hits = page.locator("#search-results li").count()
+    finally:
+        context.close()
+    assert hits > 0
+    assert outside == [] and errors == []

@@ -1,0 +1,100 @@
+"""The student edition: no solution survives, every exercise does, and every notebook still runs."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import student_notebooks  # noqa: E402
+
+BOOK = ROOT / "book"
+CHAPTERS = sorted(p.name for p in BOOK.glob("*.ipynb"))
+
+
+def solution_lines(notebook: dict) -> set[str]:
+    """Distinctive lines that appear only inside the notebook's solutions."""
+    inside, solution, rest = False, [], []
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"])
+        if student_notebooks.SOLUTION_START.match(text):
+            inside = True
+        elif student_notebooks.SOLUTION_END.match(text):
+            inside = False
+        elif inside:
+            solution.append(text)
+        else:
+            blocks = [m.group(0) for m in student_notebooks.SOLUTION_BLOCK.finditer(text)]
+            solution += blocks
+            rest.append(student_notebooks.SOLUTION_BLOCK.sub("", text))
+    elsewhere = "\n".join(rest)
+    return {
+        line.strip() for text in solution for line in text.splitlines()
+        if len(line.strip()) >= 20 and not line.strip().startswith(("```", ":::")) and line.strip() not in elsewhere
+    }
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    student_notebooks.write_student_edition(BOOK, out)
+    return out
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_student_edition_has_no_solution_and_every_exercise(name, student_dir):
+    original = json.loads((BOOK / name).read_text(encoding="utf-8"))
+    student = json.loads((student_dir / name).read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in student["cells"])
+    assert not re.search(r"\{solution(-start|-end)?\}", text), "a solution directive survived"
+    leaked = [line for line in solution_lines(original) if line in text]
+    assert leaked == [], f"solution text survived: {leaked[:3]}"
+    exercises = lambda nb: [m for c in nb["cells"] for m in re.findall(r"\{exercise\}.*", "".join(c["source"]))]  # noqa: E731
+    assert exercises(student) == exercises(original)
+    assert all(c.get("outputs", []) == [] for c in student["cells"] if c["cell_type"] == "code")
+
+
+def test_every_chapter_has_solutions_to_remove(student_dir):
+    removed = student_notebooks.write_student_edition(BOOK, student_dir)
+    assert all(count >= 3 for count in removed.values()), removed
+
+
+def test_a_gated_solution_becomes_an_empty_answer_cell_and_the_check_stays():
+    md = lambda s: {"cell_type": "markdown", "metadata": {}, "source": s}  # noqa: E731
+    code = lambda s, tags=(): {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": s,  # noqa: E731
+                               "outputs": [{"output_type": "stream", "name": "stdout", "text": "x"}], "execution_count": 3}
+    nb = {"cells": [md("# Title"), md("```{exercise} E\n:label: e\n```"), md("```{solution-start} e\n```"),
+                    code("def answer(): return 42"), md("```{solution-end}\n```"),
+                    code("assert answer() == 42", ["exercise-check"]),
+                    md("```{exercise} F\n:label: f\n```\n\n```{solution} f\nBecause.\n```\n")]}
+    student, removed = student_notebooks.student_notebook(nb)
+    sources = ["".join(c["source"]) for c in student["cells"]]
+    assert removed == 2
+    assert "def answer(): return 42" not in "".join(sources) and "Because." not in "".join(sources)
+    assert "# Your solution\n" in sources and "assert answer() == 42" in sources
+    check = student["cells"][sources.index("assert answer() == 42")]
+    assert check["metadata"]["tags"] == ["exercise-check", "raises-exception"] and check["outputs"] == []
+
+
+def test_an_unclosed_solution_is_an_error():
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "```{solution-start} e\n```"}]}
+    with pytest.raises(ValueError, match="no solution-end"):
+        student_notebooks.student_notebook(nb)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_student_notebook_runs_top_to_bottom(name, student_dir):
+    """Every cell runs; only the exercise checks (which need the student's answer) and the
+    chapter's own teaching errors (tagged `raises-exception`) may fail."""
+    nb = nbformat.read(student_dir / name, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(student_dir)}}).execute()
+    failed = [c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
+    unexpected = [c.source[:80] for c in failed if "raises-exception" not in c.metadata.get("tags", [])]
+    assert unexpected == [], f"cells that fail without being expected to: {unexpected}"

@@ -1,0 +1,113 @@
+"""Write the student edition of the book's notebooks: every solution removed, every exercise kept.
+
+    python tools/student_notebooks.py [BOOK_DIR] [OUT_DIR]      (default: book student)
+
+In a chapter, a solution is either
+
+* a gated block: a markdown cell opening ```{solution-start} label```, the solution's
+  markdown and code cells, and a markdown cell ```{solution-end}```; or
+* a ```{solution} label``` directive inside a markdown cell (a prose-only solution).
+
+Both are removed. A gated block gives way to one empty code cell under the heading "Your
+solution", a prose solution to a markdown cell "Your answer": the student has a place to write.
+The exercise statement stays, and so does the check cell after a solution (tagged
+`exercise-check`), which the student runs to test an answer. In the student edition the check
+cells are also tagged `raises-exception`: until the exercise is solved they fail, and "run all"
+goes on past them. Outputs are cleared: students run the notebooks themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pathlib
+import re
+import shutil
+import sys
+
+SOLUTION_START = re.compile(r"^\s*(`{3,}|:{3,})\{solution-start\}")
+SOLUTION_END = re.compile(r"^\s*(`{3,}|:{3,})\{solution-end\}")
+# A whole ```{solution} ...``` directive, closed by a fence of the same length.
+SOLUTION_BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
+
+BANNER = (
+    "**Student edition.** The solutions of the exercises are removed from this copy of the chapter. "
+    "Write yours in the cells marked *Your solution*; where an exercise has a check cell, run it "
+    "to test your answer."
+)
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _markdown(text: str) -> dict:
+    return {"cell_type": "markdown", "id": "", "metadata": {}, "source": text}
+
+
+def _empty_code() -> dict:
+    return {"cell_type": "code", "id": "", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": "# Your solution\n"}
+
+
+def student_notebook(notebook: dict) -> tuple[dict, int]:
+    """The student edition of one notebook (a new dict), and the number of solutions removed."""
+    nb = copy.deepcopy(notebook)
+    cells, removed, inside = [], 0, False
+    for cell in nb["cells"]:
+        text = _source(cell)
+        if cell["cell_type"] == "markdown" and SOLUTION_START.match(text):
+            if inside:
+                raise ValueError(f"solution-start inside another solution: {text[:80]!r}")
+            inside, removed = True, removed + 1
+            cells += [_markdown("**Your solution**"), _empty_code()]
+            continue
+        if inside:
+            if cell["cell_type"] == "markdown" and SOLUTION_END.match(text):
+                inside = False
+            continue
+        if cell["cell_type"] == "markdown":
+            text, count = SOLUTION_BLOCK.subn("", text)
+            if count:
+                removed += count
+                cell["source"] = text
+                cells += [cell, _markdown("**Your answer** (double-click to write here)")]
+                continue
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if "exercise-check" in tags and "raises-exception" not in tags:
+                tags.append("raises-exception")
+        cells.append(cell)
+    if inside:
+        raise ValueError("a solution-start has no solution-end")
+    title = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), 0)
+    cells.insert(title + 1, _markdown(BANNER))
+    for number, cell in enumerate(cells):
+        if not cell.get("id"):  # the cells written here: ids that are stable from run to run
+            cell["id"] = f"student-{number}"
+    nb["cells"] = cells
+    return nb, removed
+
+
+def write_student_edition(book: pathlib.Path, out: pathlib.Path) -> dict[str, int]:
+    """Write a student copy of every notebook in ``book`` to ``out``; return solutions removed per file.
+
+    The data folder the chapters read (``book/data``) is copied along, so the copies run from ``out``.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    if (book / "data").is_dir():
+        shutil.copytree(book / "data", out / "data", dirs_exist_ok=True)
+    removed = {}
+    for path in sorted(book.glob("*.ipynb")):
+        nb, count = student_notebook(json.loads(path.read_text(encoding="utf-8")))
+        (out / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        removed[path.name] = count
+    return removed
+
+
+if __name__ == "__main__":
+    book_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "book")
+    out_dir = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else "student")
+    for name, count in write_student_edition(book_dir, out_dir).items():
+        print(f"{out_dir / name}: {count} solution(s) removed")
