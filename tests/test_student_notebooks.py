@@ -61,9 +61,21 @@ def test_student_edition_has_no_solution_and_every_exercise(name, student_dir):
     assert all(c.get("outputs", []) == [] for c in student["cells"] if c["cell_type"] == "code")
 
 
-def test_every_chapter_has_solutions_to_remove(student_dir):
+def numbered_chapters() -> list[str]:
+    """The notebooks of the numbered parts of `_toc.yml`: the chapters, without front and back matter."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [pathlib.Path(c["file"]).name + ".ipynb" for part in toc["parts"] if part.get("numbered", True)
+            for c in part["chapters"] if (ROOT / (c["file"] + ".ipynb")).exists()]
+
+
+def test_every_exercise_has_its_solution_removed_and_every_chapter_has_three(student_dir):
     removed = student_notebooks.write_student_edition(BOOK, student_dir)
-    assert all(count >= 3 for count in removed.values()), removed
+    for name, count in removed.items():
+        text = (BOOK / name).read_text(encoding="utf-8")
+        assert count == len(re.findall(r"\{exercise\}", text)), name
+    assert all(removed[name] >= 3 for name in numbered_chapters()), removed
 
 
 def test_a_gated_solution_becomes_an_empty_answer_cell_and_the_check_stays():
