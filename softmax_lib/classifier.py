@@ -56,7 +56,11 @@ class SoftmaxClassifier:
 
 @dataclass(frozen=True)
 class TrainingHistory:
-    """Per epoch: the mean training loss and, when validation data was given, its loss and accuracy."""
+    """Per epoch: the mean training loss and, when validation data was given, its loss and accuracy.
+
+    ``train_loss`` is the loss the optimiser minimises, so it includes label smoothing when
+    that is on; ``val_loss`` is always the plain cross-entropy against the true labels.
+    """
 
     train_loss: np.ndarray
     val_loss: np.ndarray | None
