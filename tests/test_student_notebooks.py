@@ -20,23 +20,16 @@ CHAPTERS = sorted(p.name for p in BOOK.glob("*.ipynb"))
 
 
 def solution_lines(notebook: dict) -> set[str]:
-    """Distinctive lines that appear only inside the notebook's solutions."""
-    inside, solution, rest = False, [], []
-    for cell in notebook["cells"]:
-        text = "".join(cell["source"])
-        if student_notebooks.SOLUTION_START.match(text):
-            inside = True
-        elif student_notebooks.SOLUTION_END.match(text):
-            inside = False
-        elif inside:
-            solution.append(text)
-        else:
-            blocks = [m.group(0) for m in student_notebooks.SOLUTION_BLOCK.finditer(text)]
-            solution += blocks
-            rest.append(student_notebooks.SOLUTION_BLOCK.sub("", text))
-    elsewhere = "\n".join(rest)
+    """Distinctive lines that appear only inside the notebook's solutions.
+
+    The cells are read as one text, so a solution's markers may sit anywhere in a cell.
+    """
+    text = "\n".join("".join(cell["source"]) for cell in notebook["cells"])
+    gated = re.compile(r"\{solution-start\}.*?\{solution-end\}", re.S)
+    solution = gated.findall(text) + [m.group(0) for m in student_notebooks.SOLUTION_BLOCK.finditer(text)]
+    elsewhere = student_notebooks.SOLUTION_BLOCK.sub("", gated.sub("", text))
     return {
-        line.strip() for text in solution for line in text.splitlines()
+        line.strip() for block in solution for line in block.splitlines()
         if len(line.strip()) >= 20 and not line.strip().startswith(("```", ":::")) and line.strip() not in elsewhere
     }
 
@@ -93,6 +86,18 @@ def test_a_gated_solution_becomes_an_empty_answer_cell_and_the_check_stays():
     assert "# Your solution\n" in sources and "assert answer() == 42" in sources
     check = student["cells"][sources.index("assert answer() == 42")]
     assert check["metadata"]["tags"] == ["exercise-check", "raises-exception"] and check["outputs"] == []
+
+
+def test_markers_inside_a_cell_cut_the_cell_there():
+    md = lambda s: {"cell_type": "markdown", "metadata": {}, "source": s}  # noqa: E731
+    nb = {"cells": [md("```{exercise} E\n:label: e\n```\n\nHint: think.\n\n```{solution-start} e\n:class: dropdown\n```\n"
+                       "The secret answer is forty-two, as shown below."),
+                    md("More secret reasoning that must not survive.\n\n```{solution-end}\n```\n\n## Next section")]}
+    student, removed = student_notebooks.student_notebook(nb)
+    text = "\n".join("".join(c["source"]) for c in student["cells"])
+    assert removed == 1 and "Hint: think." in text and "## Next section" in text
+    assert "secret" not in text
+    assert len({c["id"] for c in student["cells"]}) == len(student["cells"])
 
 
 def test_an_unclosed_solution_is_an_error():

@@ -25,8 +25,9 @@ import re
 import shutil
 import sys
 
-SOLUTION_START = re.compile(r"^\s*(`{3,}|:{3,})\{solution-start\}")
-SOLUTION_END = re.compile(r"^\s*(`{3,}|:{3,})\{solution-end\}")
+# The gated markers: a fence line opening the directive, up to the fence line that closes it.
+SOLUTION_START = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
+SOLUTION_END = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-end\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
 # A whole ```{solution} ...``` directive, closed by a fence of the same length.
 SOLUTION_BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
 
@@ -56,16 +57,26 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
     cells, removed, inside = [], 0, False
     for cell in nb["cells"]:
         text = _source(cell)
-        if cell["cell_type"] == "markdown" and SOLUTION_START.match(text):
-            if inside:
-                raise ValueError(f"solution-start inside another solution: {text[:80]!r}")
+        if cell["cell_type"] == "markdown" and not inside and (start := SOLUTION_START.search(text)):
+            # Prose before the marker stays; the marker and the rest of the cell are solution.
+            if text[:start.start()].strip():
+                cells.append({**cell, "source": text[:start.start()]})
             inside, removed = True, removed + 1
             cells += [_markdown("**Your solution**"), _empty_code()]
-            continue
+            text = text[start.end():]
+            cell = {**cell, "source": text}
+        elif cell["cell_type"] == "markdown" and inside and SOLUTION_START.search(text):
+            raise ValueError(f"solution-start inside another solution: {text[:80]!r}")
         if inside:
-            if cell["cell_type"] == "markdown" and SOLUTION_END.match(text):
-                inside = False
-            continue
+            end = SOLUTION_END.search(text) if cell["cell_type"] == "markdown" else None
+            if end is None:
+                continue
+            # Solution prose before the marker goes; what follows it is the chapter again.
+            inside = False
+            text = text[end.end():]
+            if not text.strip():
+                continue
+            cell = {**cell, "id": "", "source": text}  # a new cell: it gets an id of its own below
         if cell["cell_type"] == "markdown":
             text, count = SOLUTION_BLOCK.subn("", text)
             if count:
