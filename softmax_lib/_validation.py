@@ -90,3 +90,10 @@ def check_probability_rows(p: np.ndarray, name: str, axis: int = -1) -> None:
 def working_dtype(dtype: np.dtype) -> np.dtype:
     """The dtype to compute in: float16 is computed in float32 and rounded once at the end."""
     return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
+def check_accurate(accurate: Any) -> bool:
+    """Return ``accurate`` as a bool, or raise ``TypeError`` unless it is one (``True`` or ``False``)."""
+    if not isinstance(accurate, (bool, np.bool_)):
+        raise TypeError(f"accurate must be True or False, got {accurate!r}")
+    return bool(accurate)

@@ -298,3 +298,112 @@ def test_sigmoid_lies_in_the_unit_interval_and_satisfies_the_reflection_law(x):
     s = float(sl.sigmoid(x))
     assert 0.0 <= s <= 1.0
     assert s + float(sl.sigmoid(-x)) == pytest.approx(1.0, abs=1e-15)
+
+
+# --- accurate=True and the blocked layout -------------------------------------------------------
+
+ACCURATE_FNS = [sl.softmax, sl.log_softmax, sl.logsumexp]
+
+
+@pytest.mark.parametrize("accurate", [1, 0, "yes", None, np.array([True])])
+@pytest.mark.parametrize("fn", ACCURATE_FNS)
+def test_accurate_that_is_not_a_bool_is_a_type_error(fn, accurate):
+    with pytest.raises(TypeError, match="accurate must be True or False"):
+        fn([1.0, 2.0], accurate=accurate)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("fn", ACCURATE_FNS)
+def test_accurate_mode_keeps_the_dtype_and_agrees_with_the_default(fn, dtype):
+    x = (3 * np.random.default_rng(3).normal(size=(4, 7))).astype(dtype)
+    out = fn(x, accurate=True)
+    assert out.dtype == dtype and out.shape == fn(x).shape
+    rtol = {np.float16: 2e-3, np.float32: 1e-6, np.float64: 1e-14}[dtype]
+    np.testing.assert_allclose(out.astype(np.float64), fn(x).astype(np.float64), rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1])
+@pytest.mark.parametrize("accurate", [False, True])
+def test_both_modes_work_along_any_axis(axis, accurate):
+    x = np.random.default_rng(4).normal(scale=5.0, size=(3, 4, 5))
+    np.testing.assert_allclose(sl.softmax(x, axis=axis, accurate=accurate), scipy.special.softmax(x, axis=axis), rtol=1e-14)
+    np.testing.assert_allclose(sl.log_softmax(x, axis=axis, accurate=accurate), scipy.special.log_softmax(x, axis=axis),
+                               rtol=1e-14, atol=1e-14)
+    for keepdims in (False, True):
+        np.testing.assert_allclose(sl.logsumexp(x, axis=axis, keepdims=keepdims, accurate=accurate),
+                                   scipy.special.logsumexp(x, axis=axis, keepdims=keepdims), rtol=1e-14)
+
+
+@pytest.mark.parametrize("shape", [(700, 1000), (3, 70000), (2500, 3)])
+@pytest.mark.parametrize("accurate", [False, True])
+def test_inputs_of_many_blocks_and_long_rows_match_scipy(shape, accurate):
+    # More rows than one cache-sized block (and a partial last block); rows longer than a block.
+    x = 4 * np.random.default_rng(5).normal(size=shape)
+    x[::7] -= 50.0  # some rows with a negative maximum
+    np.testing.assert_allclose(sl.softmax(x, accurate=accurate), scipy.special.softmax(x, axis=-1), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(sl.softmax(x.T, axis=0, accurate=accurate), scipy.special.softmax(x.T, axis=0),
+                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(sl.logsumexp(x, accurate=accurate), scipy.special.logsumexp(x, axis=-1), rtol=1e-14, atol=1e-15)
+
+
+def test_empty_batch_in_accurate_mode():
+    assert sl.softmax(np.zeros((0, 3)), accurate=True).shape == (0, 3)
+    assert sl.logsumexp(np.zeros((0, 3)), accurate=True).shape == (0,)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_accurate_mode_follows_the_special_value_policy(dtype):
+    x = np.array([[np.inf, 1.0, np.inf, -np.inf], [np.inf, np.nan, 0.0, 0.0], [-np.inf] * 4, [-np.inf, 0.0, 1.0, np.nan],
+                  [-np.inf, 0.0, 0.0, -np.inf], [1.0, 2.0, 3.0, 4.0]], dtype=dtype)
+    for fn in ACCURATE_FNS:
+        np.testing.assert_array_equal(fn(x, accurate=True)[:5], fn(x)[:5])
+    expected = np.array([[0.5, 0, 0.5, 0], [np.nan] * 4, [np.nan] * 4], dtype=dtype)
+    np.testing.assert_array_equal(sl.softmax(x, accurate=True)[:3], expected)
+    np.testing.assert_array_equal(sl.logsumexp(x, accurate=True)[:4], np.array([np.inf, np.nan, -np.inf, np.nan], dtype=dtype))
+
+
+def test_accurate_mode_raises_no_numpy_warnings():
+    x = np.array([[np.inf, 1.0], [-np.inf, -np.inf], [np.nan, 0.0], [1e308, -1e308], [-1e308, 1e308], [-np.inf, 3.0]])
+    x32 = np.array([[np.inf, 1.0], [-np.inf, -np.inf], [np.nan, 0.0], [3e38, -3e38], [-np.inf, 3.0]], dtype=np.float32)
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="raise"):
+        for fn in ACCURATE_FNS:
+            fn(x, accurate=True)
+            fn(x32, accurate=True)
+            fn(x, accurate=True, **({"temperature": 0.3} if fn is not sl.logsumexp else {}))
+
+
+def test_accurate_softmax_with_spread_beyond_the_float_range():
+    np.testing.assert_array_equal(sl.softmax([1e308, -1e308], accurate=True), [1.0, 0.0])
+    np.testing.assert_array_equal(sl.softmax([1e308, -1e308], temperature=0.5, accurate=True), [1.0, 0.0])
+    np.testing.assert_array_equal(sl.log_softmax([1e308, -1e308], accurate=True), [0.0, -np.inf])
+
+
+@pytest.mark.parametrize("temperature", [0.1, 0.5, 2.0, 10.0])
+def test_accurate_softmax_with_temperature_equals_softmax_of_scaled_logits(temperature):
+    z = np.array([[2.0, 1.0, 0.1], [-3.0, 0.0, 4.0], [-30.0, -31.5, -45.0]])
+    np.testing.assert_allclose(sl.softmax(z, temperature=temperature, accurate=True), sl.softmax(z / temperature), rtol=1e-13)
+    np.testing.assert_allclose(sl.log_softmax(z, temperature=temperature, accurate=True), sl.log_softmax(z / temperature),
+                               rtol=1e-13, atol=1e-15)
+
+
+def test_accurate_logsumexp_keeps_the_tiny_excess_over_the_maximum():
+    assert sl.logsumexp([0.0, -40.0], accurate=True) == pytest.approx(np.exp(-40.0), rel=1e-15)
+    assert sl.log_softmax([0.0, -40.0], accurate=True)[0] == pytest.approx(-np.exp(-40.0), rel=1e-15)
+
+
+@given(logit_rows(min_value=-1e308, max_value=1e308))
+def test_default_softmax_rounds_exactly_like_scipy_for_finite_input(x):
+    # The same operations in the same order, in blocks: so never less accurate than SciPy.
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.testing.assert_array_equal(sl.softmax(x), scipy.special.softmax(x, axis=-1))
+        x32 = np.clip(x, -3e38, 3e38).astype(np.float32)
+        np.testing.assert_array_equal(sl.softmax(x32), scipy.special.softmax(x32, axis=-1))
+
+
+@given(logit_rows(min_value=-1e308, max_value=1e308))
+def test_accurate_softmax_rows_sum_to_one_and_lie_in_the_unit_interval_for_any_finite_input(x):
+    p = sl.softmax(x, accurate=True)
+    assert np.all((p >= 0) & (p <= 1))
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=0, atol=x.shape[-1] * 4e-16)
+    assert np.all(sl.log_softmax(x, accurate=True) <= 0)
+    assert np.all(sl.logsumexp(x, accurate=True) >= x.max(axis=-1))
