@@ -28,7 +28,12 @@ LIB_HASH  = $(shell find softmax_lib -name '*.py' | LC_ALL=C sort | xargs cat re
 # Every thread pool the notebooks' libraries use, forced to one thread.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 
-.PHONY: book test test-browser chromium student install lab clean
+# Slides: reveal.js from the npm registry, pinned, and the book's own MathJax, copied beside the decks.
+SLIDES         := _build/slides
+REVEAL_VERSION := 4.0.2
+MATHJAX        = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/sphinx-mathjax-offline/static/mathjax
+
+.PHONY: book test test-browser chromium student slides install lab clean
 
 install: $(STAMP)
 
@@ -53,6 +58,7 @@ test: $(STAMP)
 
 test-browser: $(STAMP)
 	@test -f $(BOOK_OUT)/_build/html/index.html || $(MAKE) book
+	@ls $(SLIDES)/*.slides.html >/dev/null 2>&1 || $(MAKE) slides
 	@command -v chromium >/dev/null || $(MAKE) chromium
 	BOOK_HTML=$(BOOK_OUT)/_build/html BOOK_SCREENSHOTS=$(BOOK_OUT)/_build/screenshots \
 		$(BIN)/python -m pytest browser_tests
@@ -65,8 +71,19 @@ chromium:
 student: $(STAMP)
 	$(BIN)/python tools/student_notebooks.py book student
 
+# One reveal.js deck per chapter, made of the cells whose slide metadata puts them on a slide.
+slides: $(STAMP)
+	mkdir -p $(SLIDES)
+	test -f $(SLIDES)/reveal.js/dist/reveal.js || ( cd $(SLIDES) && npm pack --silent reveal.js@$(REVEAL_VERSION) \
+		&& mkdir -p reveal.js && tar -xzf reveal.js-$(REVEAL_VERSION).tgz -C reveal.js --strip-components=1 \
+		&& rm reveal.js-$(REVEAL_VERSION).tgz )
+	rm -rf $(SLIDES)/mathjax && cp -r $(MATHJAX) $(SLIDES)/mathjax
+	$(BIN)/python tools/slides.py $(SLIDES) book/*.ipynb
+	@echo "The slides are in $(SLIDES)/<chapter>.slides.html"
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
 
 clean:
 	rm -rf _build
+

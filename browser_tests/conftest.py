@@ -20,6 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # `BOOK_HTML` tests another build (for example the one without solutions); `BOOK_SCREENSHOTS` says
 # where its screenshots go.
 HTML = pathlib.Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
+SLIDES = pathlib.Path(os.environ.get("BOOK_SLIDES", ROOT / "_build" / "slides")).resolve()
 SCREENSHOTS = pathlib.Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
 
 # Flags that keep headless Chromium from phoning home (update checks, sync, field trials):
@@ -42,21 +43,39 @@ def book_pages() -> list[str]:
     return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if "_static" not in p.parts)
 
 
+def slide_decks() -> list[str]:
+    """Every slide deck `make slides` wrote, as a file name in `_build/slides`."""
+    decks = sorted(p.name for p in SLIDES.glob("*.slides.html"))
+    if not decks:
+        raise pytest.UsageError(f"no slide decks in {SLIDES}: run `make slides` first")
+    return decks
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest's output to the test results
         pass
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """The built book served over HTTP on 127.0.0.1 at a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
+def _serve(directory: pathlib.Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The built book served over HTTP on 127.0.0.1 at a free port."""
+    yield from _serve(HTML)
+
+
+@pytest.fixture(scope="session")
+def slides_url():
+    """The slide decks served over HTTP on 127.0.0.1 at a free port."""
+    yield from _serve(SLIDES)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import HTML, book_pages
+from conftest import HTML, book_pages, slide_decks
 
 # JavaScript that returns what the page shows of math, images and links once MathJax is done.
 PAGE_REPORT = """
@@ -129,3 +129,32 @@ def test_search_finds_pages_offline(browser, server_url):
         context.close()
     assert hits > 0
     assert outside == [] and errors == []
+
+
+SLIDE_REPORT = """
+async () => {
+  for (let i = 0; i < 200 && !(window.Reveal && Reveal.isReady()); i++) await new Promise(r => setTimeout(r, 50));
+  if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+  return {
+    ready: !!(window.Reveal && Reveal.isReady()),
+    slides: window.Reveal ? Reveal.getTotalSlides() : 0,
+    typeset: document.querySelectorAll('mjx-container').length,
+    mathErrors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80)),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("deck", slide_decks())
+def test_slide_deck_works_offline(deck, browser, slides_url, screenshot_dir):
+    context, page, outside, errors = open_offline(browser, slides_url, deck)
+    try:
+        report = page.evaluate(SLIDE_REPORT)
+        page.screenshot(path=screenshot_dir / ("slides__" + deck.removesuffix(".html") + ".png"))
+    finally:
+        context.close()
+    assert outside == [] and errors == [], (outside, errors)
+    assert report["ready"] and report["slides"] >= 3, report
+    assert report["mathErrors"] == [] and report["brokenImages"] == [], report
