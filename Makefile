@@ -20,9 +20,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 SOLUTIONS ?= shown
 BOOK_OUT  := $(if $(filter hidden,$(SOLUTIONS)),_build/hidden-solutions,.)
 
-# The execution cache keys on code cells only; this hash of the library and the pins
-# clears it when they change, so the HTML never shows an older softmax_lib's outputs.
-CACHE    := $(BOOK_OUT)/_build/.jupyter_cache
+# The execution cache (one for every build: execute.cache in _config.yml) keys on code cells
+# only; this hash of the library and the pins clears it when they change, so the HTML never
+# shows an older softmax_lib's outputs.
+CACHE    := _build/.jupyter_cache
 LIB_HASH  = $(shell find softmax_lib -name '*.py' | LC_ALL=C sort | xargs cat requirements.txt | sha256sum | cut -c1-16)
 
 # Every thread pool the notebooks' libraries use, forced to one thread.
@@ -58,6 +59,7 @@ test: $(STAMP)
 
 test-browser: $(STAMP)
 	@test -f $(BOOK_OUT)/_build/html/index.html || $(MAKE) book
+	@test -f _build/hidden-solutions/_build/html/index.html || $(MAKE) book SOLUTIONS=hidden
 	@ls $(SLIDES)/*.slides.html >/dev/null 2>&1 || $(MAKE) slides
 	@command -v chromium >/dev/null || $(MAKE) chromium
 	BOOK_HTML=$(BOOK_OUT)/_build/html BOOK_SCREENSHOTS=$(BOOK_OUT)/_build/screenshots \
@@ -87,3 +89,44 @@ lab: $(STAMP)
 clean:
 	rm -rf _build
 
+# The PDF edition: Jupyter Book's LaTeX builder with XeLaTeX, from the same execution cache as
+# `make book` (nothing is executed twice), into $(BOOK_OUT)/_build/latex/softmax-book.pdf.
+#   make pdf SOLUTIONS=hidden   the edition without solutions, in _build/hidden-solutions/_build/latex
+#   make test-pdf               builds the PDF if missing, checks it, renders pages to _build/pdf-pages
+# TeX comes from Debian's packages, installed by `make tex` only when something is missing.
+PDF_DIR   := $(BOOK_OUT)/_build/latex
+PDF       := $(PDF_DIR)/softmax-book.pdf
+PDF_PAGES := $(BOOK_OUT)/_build/pdf-pages
+TEX_DEBS  := texlive-xetex texlive-fonts-recommended latexmk fonts-freefont-otf fonts-dejavu-core poppler-utils
+ROOT_OR_SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: pdf test-pdf tex
+
+pdf: $(STAMP) tex
+	@if [ "$$(cat $(CACHE)/softmax_lib.hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
+		echo "softmax_lib or requirements.txt changed: clearing the execution cache"; rm -rf $(CACHE); fi
+	rm -f $(PDF_DIR)/*.fdb_latexmk $(PDF_DIR)/*.idx
+	BOOK_SOLUTIONS=$(SOLUTIONS) $(BIN)/jupyter-book build . --builder pdflatex --path-output $(BOOK_OUT) -W -n --keep-going --all
+	mkdir -p $(CACHE) && echo "$(LIB_HASH)" > $(CACHE)/softmax_lib.hash
+	@echo "The PDF is at $(PDF)"
+
+test-pdf: $(STAMP) tex
+	@test -f $(PDF) || $(MAKE) pdf
+	BOOK_PDF=$(PDF) BOOK_PDF_PAGES=$(PDF_PAGES) BOOK_SOLUTIONS=$(SOLUTIONS) $(BIN)/python -m pytest pdf_tests
+
+# XeLaTeX, the LaTeX packages Sphinx's LaTeX writer loads, the fonts softmaxbook.sty names, and
+# poppler-utils for the test; texlive-xetex brings texlive-latex-extra and texlive-pictures.
+tex:
+	@missing=""; \
+	command -v xelatex >/dev/null || missing="$$missing texlive-xetex"; \
+	kpsewhich titlesec.sty tabulary.sty needspace.sty pict2e.sty >/dev/null || missing="$$missing texlive-xetex"; \
+	kpsewhich pzdr.tfm >/dev/null || missing="$$missing texlive-fonts-recommended"; \
+	command -v latexmk >/dev/null || missing="$$missing latexmk"; \
+	kpsewhich FreeSerif.otf FreeSans.otf >/dev/null || missing="$$missing fonts-freefont-otf"; \
+	kpsewhich DejaVuSansMono.ttf >/dev/null || missing="$$missing fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages for the PDF:$$missing"; \
+		$(ROOT_OR_SUDO) apt-get update && \
+		$(ROOT_OR_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
