@@ -391,6 +391,30 @@ def test_accurate_logsumexp_keeps_the_tiny_excess_over_the_maximum():
     assert sl.log_softmax([0.0, -40.0], accurate=True)[0] == pytest.approx(-np.exp(-40.0), rel=1e-15)
 
 
+def test_accurate_log_functions_keep_the_tiny_excess_when_the_maximum_is_not_zero():
+    # Without the shift (exp(z) directly, the float64 default path of accurate=True), the maximum's term
+    # exp(m) is set aside and the rest divided by it: log(1 + s) keeps a tiny s, whatever m is.
+    assert sl.log_softmax([5.0, -35.0], accurate=True)[0] == pytest.approx(-np.exp(-40.0), rel=1e-15)
+    assert sl.logsumexp([-3.0, -43.0], accurate=True) == pytest.approx(-3.0 + np.exp(-40.0), rel=1e-15)
+    # a maximum below log(tiny) + 60 takes the exactly shifted path instead
+    assert sl.logsumexp([-700.0, -740.0], accurate=True) == pytest.approx(-700.0 + np.exp(-40.0), rel=1e-15)
+
+
+def test_accurate_log_functions_agree_on_their_direct_and_shifted_paths_with_masked_entries():
+    # The first block takes exp(z) directly; adding a row with maximum -700 sends it down the exact-shift
+    # path (-inf entries then leave NaN in the shift's correction, which must not reach the result).
+    rng = np.random.default_rng(11)
+    x = 3 * rng.normal(size=(6, 50))
+    x[rng.random(size=x.shape) < 0.3] = -np.inf
+    x[:, 0] = 1.0
+    shifted = np.vstack([x, np.full((1, 50), -700.0)])
+    for fn in (sl.log_softmax, sl.logsumexp):
+        direct, via_shift = fn(x, accurate=True), fn(shifted, accurate=True)[:6]
+        assert not np.isnan(via_shift).any()
+        np.testing.assert_allclose(direct, via_shift, rtol=1e-15, atol=5e-16)
+        np.testing.assert_allclose(direct, fn(x), rtol=1e-14, atol=1e-15)
+
+
 @given(logit_rows(min_value=-1e308, max_value=1e308))
 def test_default_softmax_rounds_exactly_like_scipy_for_finite_input(x):
     # The same operations in the same order, in blocks: so never less accurate than SciPy.
