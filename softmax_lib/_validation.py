@@ -97,3 +97,16 @@ def check_accurate(accurate: Any) -> bool:
     if not isinstance(accurate, (bool, np.bool_)):
         raise TypeError(f"accurate must be True or False, got {accurate!r}")
     return bool(accurate)
+
+
+def check_count(value: Any, name: str, minimum: int = 1, hint: str = "") -> int:
+    """Return ``value`` as an int, or raise unless it is an integer of at least ``minimum``.
+
+    ``hint`` (for example ``"60 is the default"``) is added to the message in parentheses.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        note = f" ({hint})" if hint else ""
+        raise ValueError(f"{name} must be at least {minimum}{note}, got {value!r}")
+    return int(value)

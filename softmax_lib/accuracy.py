@@ -33,18 +33,9 @@ import numpy as np
 from mpmath import libmp
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_axis, check_not_empty
+from softmax_lib._validation import as_float_array, check_axis, check_count, check_not_empty
 
 __all__ = ["exact_log_softmax", "exact_logsumexp", "exact_softmax", "ulp_error"]
-
-
-def _check_digits(digits: Any) -> int:
-    """Return ``digits`` as an int, or raise unless it is an integer of at least 1."""
-    if isinstance(digits, (bool, np.bool_)) or not isinstance(digits, numbers.Integral):
-        raise TypeError(f"digits must be an integer, got {digits!r}")
-    if digits < 1:
-        raise ValueError(f"digits must be at least 1 (60 is the default), got {digits!r}")
-    return int(digits)
 
 
 def _exact_rows(x: ArrayLike, axis: Any, digits: Any, row_fn: Callable[[list], list], keep_axis: bool) -> np.ndarray:
@@ -55,7 +46,7 @@ def _exact_rows(x: ArrayLike, axis: Any, digits: Any, row_fn: Callable[[list], l
     ``digits`` (restored afterwards). The result is an object array of the
     shape of ``x``, or with ``axis`` removed when ``keep_axis`` is False.
     """
-    dps = _check_digits(digits)
+    dps = check_count(digits, "digits", 1, "60 is the default")
     arr = as_float_array(x)
     ax = check_axis(axis, arr.ndim)
     check_not_empty(arr, ax)

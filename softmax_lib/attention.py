@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from softmax_lib import online
-from softmax_lib._validation import as_float_array, working_dtype
+from softmax_lib._validation import as_float_array, check_count, working_dtype
 from softmax_lib.core import softmax
 
 __all__ = [
@@ -66,15 +66,6 @@ _FULLY_MASKED = ("nan", "zero", "raise")
 
 
 # --- masks ----------------------------------------------------------------------------------------
-
-def _check_count(value: Any, name: str, minimum: int) -> int:
-    """Return ``value`` as an int, or raise unless it is an integer of at least ``minimum``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
-    return int(value)
-
 
 def causal_mask(n_queries: int, n_keys: int | None = None, *, offset: int = 0) -> np.ndarray:
     r"""The causal mask: query :math:`i` may attend to key :math:`j` when :math:`j \le i + \text{offset}`.
@@ -105,8 +96,8 @@ def causal_mask(n_queries: int, n_keys: int | None = None, *, offset: int = 0) -
         array([[1, 1, 1, 0],
                [1, 1, 1, 1]])
     """
-    n_q = _check_count(n_queries, "n_queries", 0)
-    n_k = n_q if n_keys is None else _check_count(n_keys, "n_keys", 1)
+    n_q = check_count(n_queries, "n_queries", 0)
+    n_k = n_q if n_keys is None else check_count(n_keys, "n_keys", 1)
     if n_keys is None and n_k < 1:
         raise ValueError("n_queries must be at least 1 when n_keys is not given (a mask needs at least one key)")
     if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, numbers.Integral):
@@ -145,7 +136,7 @@ def padding_mask(lengths: ArrayLike, n_keys: int, *, side: Literal["right", "lef
         >>> padding_mask([1], 3, side="left").astype(int)
         array([[[0, 0, 1]]])
     """
-    n_k = _check_count(n_keys, "n_keys", 1)
+    n_k = check_count(n_keys, "n_keys", 1)
     if side not in ("right", "left"):
         raise ValueError(f'side must be "right" or "left", got {side!r}')
     arr = np.asarray(lengths)
@@ -422,7 +413,7 @@ def tiled_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, *, block_size: int
         >>> bool(np.allclose(tiled_attention(q, k, v, block_size=3), scaled_dot_product_attention(q, k, v)))
         True
     """
-    bs = _check_count(block_size, "block_size", 1)
+    bs = check_count(block_size, "block_size", 1)
     qa, ka, va, mask_b, is_causal, s, out_dtype, batch = _prepare(q, k, v, mask, causal, scale, fully_masked)
     qa, ka, va = (np.broadcast_to(a, batch + a.shape[-2:]) for a in (qa, ka, va))
     out, empty = _tile_loop(qa, ka, va, mask_b, is_causal, s, bs)

@@ -44,13 +44,12 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_axis, check_not_empty, working_dtype
+from softmax_lib._validation import as_float_array, check_axis, check_count, check_not_empty, working_dtype
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
@@ -95,15 +94,6 @@ class NormaliserState(NamedTuple):
         r"""Log-sum-exp of the entries seen: :math:`m + \operatorname{log1p}(\text{rest})`, axis kept."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.max + np.log1p(self.rest)
-
-
-def _check_block_size(block_size: Any) -> int:
-    """Return ``block_size`` as an int, or raise unless it is an integer of at least 1."""
-    if isinstance(block_size, (bool, np.bool_)) or not isinstance(block_size, numbers.Integral):
-        raise TypeError(f"block_size must be an integer, got {block_size!r}")
-    if block_size < 1:
-        raise ValueError(f"block_size must be at least 1 (1 reads one entry at a time), got {block_size!r}")
-    return int(block_size)
 
 
 def rescale_factor(old_max: ArrayLike, new_max: ArrayLike) -> np.ndarray:
@@ -253,7 +243,7 @@ def _stream(z: np.ndarray, block_size: int) -> NormaliserState:
 
 def _prepare(x: ArrayLike, axis: Any, block_size: Any) -> tuple[np.ndarray, int, np.dtype, int]:
     """Validate; return ``x`` in the working dtype with ``axis`` moved last, the axis, the output dtype, the block size."""
-    bs = _check_block_size(block_size)
+    bs = check_count(block_size, "block_size", 1, "1 reads one entry at a time")
     arr = as_float_array(x)
     ax = check_axis(axis, arr.ndim)
     check_not_empty(arr, ax)
