@@ -310,23 +310,24 @@ def _log_dd(s_hi, s_lo):
     return log_s, (p - 1.0) + (p_err + s_lo * inv_s)  # p - 1 is exact: p is within a few ulp of 1
 
 
-def _no_shift_needed(m, k: int) -> bool:
-    """True when ``exp(z)`` is safe in every row of a block without subtracting the maximum.
+def _exp_is_safe_unshifted(m, k: int, lowest: float, largest: float) -> bool:
+    """True when ``exp(z)`` may be taken without subtracting the maximum, in every row of a block.
 
-    That is when each row maximum satisfies ``0 <= m <= log(largest) - log(K + 2) - 2``:
-    the sum of the ``K`` exponentials is then at least 1 (so what underflows is
-    below the result's own resolution) and cannot overflow, with room for the
-    power of two of the exact sum. False for a NaN or infinite maximum.
+    That is when each row maximum lies in ``[lowest, log(largest) - log(K + 2) - 2]``: the sum
+    of the ``K`` exponentials and its extraction grid ``(K + 2) exp(m)`` then stay below
+    ``largest``, and ``lowest`` keeps what underflows below the result's own resolution.
+    False for a NaN or infinite maximum. Softmax and the log functions choose their bounds.
     """
-    upper = np.log(np.finfo(m.dtype).max) - np.log(k + 2.0) - 2.0
-    return bool(m.min() >= 0 and m.max() <= upper)
+    upper = np.log(largest) - np.log(k + 2.0) - 2.0
+    return bool(m.min() >= lowest and m.max() <= upper)
 
 
 def _softmax_block_accurate(z, out, scratch, work, temperature) -> None:
     """Accurate float64 softmax: exact shift, corrected exponential, exact sum, one division."""
     lo, tmp = scratch
     m = np.max(z, axis=1, keepdims=True)
-    if temperature == 1.0 and _no_shift_needed(m, z.shape[1]):
+    # Softmax: with m >= 0 the sum is at least 1, so what underflows is below the result's ulp.
+    if temperature == 1.0 and _exp_is_safe_unshifted(m, z.shape[1], 0.0, np.finfo(m.dtype).max):
         np.exp(z, out=out)  # no shift, so no rounding for exp to amplify: only exp's own error
         sigma = _extraction_grid(z.shape[1], np.exp(m))
     else:
@@ -347,18 +348,6 @@ def _row_sums(a):
     in any order, or corrections far below the result's ulp.
     """
     return (a @ np.ones(a.shape[1]))[:, None]
-
-
-def _direct_exp_is_safe(m, k: int) -> bool:
-    """True when ``exp(z)`` itself (no shift) serves the log functions in every row of a block.
-
-    That is when each row maximum lies in ``[log(tiny) + 60, log(1e300) - log(K + 2) - 2]``:
-    ``exp(m)`` is then far above the subnormals (what underflows is below ``e**-60`` ulp of
-    the sum), and the sum and its extraction grid ``(K + 2) exp(m)`` stay below 1e300,
-    where Dekker's product can still split them. False for a NaN or infinite maximum.
-    """
-    upper = np.log(1e300) - np.log(k + 2.0) - 2.0
-    return bool(m.min() >= np.log(np.finfo(m.dtype).tiny) + 60.0 and m.max() <= upper)
 
 
 def _log_sum_exp_direct(z, top, m, scratch):
@@ -426,12 +415,14 @@ def _logsumexp_dd(z, scratch):
     """``(m, c_hi, c_lo)``: the row maxima and ``logsumexp(z)`` per row as a double-double ``c_hi + c_lo``.
 
     From ``exp(z)`` directly when every row maximum of the block allows it
-    (:func:`_direct_exp_is_safe`: the usual case, and the cheaper one), else from the
+    (:func:`_exp_is_safe_unshifted`: the usual case, and the cheaper one), else from the
     exactly shifted row, ``m + L + dL`` with the rounding error of ``m + L`` kept (TwoSum).
     """
     top = np.argmax(z, axis=1)  # the first maximum (or NaN) of each row
     m = z[np.arange(z.shape[0]), top][:, None]
-    if _direct_exp_is_safe(m, z.shape[1]):
+    # The log functions: exp(m) far above the subnormals (what underflows is below e**-60 ulp of
+    # the sum), and everything below 1e300, where Dekker's product can still split it.
+    if _exp_is_safe_unshifted(m, z.shape[1], np.log(np.finfo(m.dtype).tiny) + 60.0, 1e300):
         return m, *_log_sum_exp_direct(z, top, m, scratch)
     _, log_hi, log_lo = _log_sum_exp_shifted(z, m, scratch, 1.0)
     c_hi, c_err = _two_sum(_finite_or_zero(m), log_hi)  # m + L can cancel
