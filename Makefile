@@ -25,6 +25,7 @@ BOOK_OUT  := $(if $(filter hidden,$(SOLUTIONS)),_build/hidden-solutions,.)
 # shows an older softmax_lib's outputs.
 CACHE    := _build/.jupyter_cache
 LIB_HASH  = $(shell find softmax_lib -name '*.py' | LC_ALL=C sort | xargs cat requirements.txt | sha256sum | cut -c1-16)
+RECORD_CACHE_HASH = mkdir -p $(CACHE) && echo "$(LIB_HASH)" > $(CACHE)/softmax_lib.hash
 
 # Every thread pool the notebooks' libraries use, forced to one thread.
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
@@ -34,7 +35,7 @@ SLIDES         := _build/slides
 REVEAL_VERSION := 4.0.2
 MATHJAX        = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/sphinx-mathjax-offline/static/mathjax
 
-.PHONY: book test test-browser chromium student slides install lab clean
+.PHONY: book test test-browser chromium fresh-cache student slides install lab clean
 
 install: $(STAMP)
 
@@ -44,11 +45,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP)
-	@if [ "$$(cat $(CACHE)/softmax_lib.hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-		echo "softmax_lib or requirements.txt changed: clearing the execution cache"; rm -rf $(CACHE); fi
+book: $(STAMP) fresh-cache
 	BOOK_SOLUTIONS=$(SOLUTIONS) $(BIN)/jupyter-book build . --path-output $(BOOK_OUT) -W -n --keep-going --all
-	mkdir -p $(CACHE) && echo "$(LIB_HASH)" > $(CACHE)/softmax_lib.hash
+	$(RECORD_CACHE_HASH)
 	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
 # Unit tests, doctests, the student edition, and nbval over every notebook; then nbval once
@@ -69,6 +68,11 @@ test-browser: $(STAMP)
 chromium:
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium
+
+# Every build that executes notebooks (book, pdf) starts here and records the hash when it is done.
+fresh-cache:
+	@if [ "$$(cat $(CACHE)/softmax_lib.hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
+		echo "softmax_lib or requirements.txt changed: clearing the execution cache"; rm -rf $(CACHE); fi
 
 student: $(STAMP)
 	$(BIN)/python tools/student_notebooks.py book student
@@ -102,12 +106,10 @@ ROOT_OR_SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: pdf test-pdf tex
 
-pdf: $(STAMP) tex
-	@if [ "$$(cat $(CACHE)/softmax_lib.hash 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-		echo "softmax_lib or requirements.txt changed: clearing the execution cache"; rm -rf $(CACHE); fi
+pdf: $(STAMP) tex fresh-cache
 	rm -f $(PDF_DIR)/*.fdb_latexmk $(PDF_DIR)/*.idx
 	BOOK_SOLUTIONS=$(SOLUTIONS) $(BIN)/jupyter-book build . --builder pdflatex --path-output $(BOOK_OUT) -W -n --keep-going --all
-	mkdir -p $(CACHE) && echo "$(LIB_HASH)" > $(CACHE)/softmax_lib.hash
+	$(RECORD_CACHE_HASH)
 	@echo "The PDF is at $(PDF)"
 
 test-pdf: $(STAMP) tex
