@@ -1,0 +1,101 @@
+"""Environment variables that make the book's libraries run other kernels than this CPU's best.
+
+A reader's computer may have another instruction set than the machine that recorded the stored
+outputs: AVX2 instead of AVX-512, or none of them on Apple silicon. NumPy, PyTorch, oneDNN,
+OpenBLAS, MKL and XLA each pick their kernels at run time from what the CPU offers, and each can
+be told to pick a lower level. `make test` re-runs every notebook with the variables this script
+prints (and one thread), so that a digit which depends on the kernel fails the test here.
+
+The levels are chosen from what this CPU has, one step below its best, so the pass changes
+something on an AVX-512 machine and on an AVX2 one alike:
+
+    python tools/other_kernels.py                     # the variables and what each switches
+    python tools/other_kernels.py -- pytest book ...  # runs the command with them
+    python tools/other_kernels.py --lowest ...        # the lowest level of every library instead
+
+A variable that the environment already sets is left as it is (OPENBLAS_CORETYPE, for example,
+is set on some machines because older OpenBLAS builds crash on their CPU).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+
+# PyTorch's ATEN_CPU_CAPABILITY levels, best first (x86); on arm64 there is only SVE or default.
+TORCH_LEVELS = ["avx512", "avx2", "default"]
+# oneDNN's ONEDNN_MAX_CPU_ISA, MKL's MKL_ENABLE_INSTRUCTIONS, OpenBLAS's OPENBLAS_CORETYPE and
+# XLA's --xla_cpu_max_isa for the x86 levels AVX-512, AVX2 and below.
+X86_LEVELS = {
+    "avx512": {"onednn": "AVX512_CORE", "mkl": "AVX512", "openblas": "SkylakeX", "xla": "AVX512"},
+    "avx2": {"onednn": "AVX2", "mkl": "AVX2", "openblas": "Haswell", "xla": "AVX2"},
+    "default": {"onednn": "SSE41", "mkl": "SSE4_2", "openblas": "Nehalem", "xla": "SSE4_2"},
+}
+
+
+def numpy_dispatch_targets() -> list[str]:
+    """NumPy's run-time SIMD targets that this CPU supports, lowest first."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+
+
+def torch_level() -> str:
+    """PyTorch's kernel level on this CPU, lower case ("avx512", "avx2", "default", "sve256")."""
+    import torch
+
+    return torch.backends.cpu.get_cpu_capability().lower()
+
+
+def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
+    """{variable: (value, what it switches)} one level below this CPU's best (or the lowest)."""
+    chosen: dict[str, tuple[str, str]] = {}
+
+    found, drop = numpy_dispatch_targets(), []
+    level = torch_level()
+    if level in TORCH_LEVELS[:-1]:
+        below = "default" if lowest else TORCH_LEVELS[TORCH_LEVELS.index(level) + 1]
+        chosen["ATEN_CPU_CAPABILITY"] = (below, f"PyTorch's kernels: {level} -> {below}")
+        x86 = X86_LEVELS[below]
+        # NumPy: no AVX-512 target for the AVX2 level, no target above its baseline below that.
+        drop = [t for t in found if below == "default" or t == "X86_V4" or t.startswith("AVX512")]
+        chosen["ONEDNN_MAX_CPU_ISA"] = (x86["onednn"], f"oneDNN (PyTorch, TensorFlow): at most {x86['onednn']}")
+        chosen["MKL_ENABLE_INSTRUCTIONS"] = (x86["mkl"], f"MKL (PyTorch's matrix products): at most {x86['mkl']}")
+        chosen["OPENBLAS_CORETYPE"] = (x86["openblas"], f"OpenBLAS (NumPy, SciPy): {x86['openblas']} kernels")
+        chosen["XLA_FLAGS"] = (f"--xla_cpu_max_isa={x86['xla']}", f"XLA (TensorFlow's compiled functions): at most {x86['xla']}")
+    elif level != "default":
+        drop = found if lowest else found[-1:]
+        chosen["ATEN_CPU_CAPABILITY"] = ("default", f"PyTorch's kernels: {level} -> default")
+        chosen["OPENBLAS_CORETYPE"] = ("ARMV8", "OpenBLAS (NumPy, SciPy): generic ARMv8 kernels")
+
+    if drop:
+        left = [t for t in found if t not in drop]
+        chosen["NPY_DISABLE_CPU_FEATURES"] = (
+            " ".join(drop), f"NumPy's loops: {found[-1]} -> {left[-1] if left else 'baseline'}")
+
+    # Never override what the machine's environment already decided.
+    return {k: v for k, v in chosen.items() if k not in os.environ}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lowest", action="store_true", help="the lowest level of every library")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- and a command to run with them")
+    args = parser.parse_args(argv)
+    chosen = other_kernels(lowest=args.lowest)
+    kept = [k for k in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "NPY_DISABLE_CPU_FEATURES") if k in os.environ]
+    print(f"Other kernels on this {platform.machine()} CPU (kept from the environment: {', '.join(kept) or 'none'}):")
+    for key, (value, why) in chosen.items():
+        print(f"  {key}={value!r:<28} {why}")
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        return 0
+    sys.stdout.flush()
+    os.environ.update({key: value for key, (value, _) in chosen.items()})
+    os.execvp(command[0], command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
