@@ -50,11 +50,18 @@ book: $(STAMP) fresh-cache
 	$(RECORD_CACHE_HASH)
 	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
-# Unit tests, doctests, the student edition, and nbval over every notebook; then nbval once
-# more with one thread, because a printed result must not depend on the thread count.
+# Unit tests, doctests, the student edition, and nbval over every notebook; then nbval again with
+# one thread on other kernels (tools/other_kernels.py picks instruction sets one level below this
+# CPU's best, for NumPy, PyTorch, oneDNN, MKL, OpenBLAS and XLA), because no printed digit may depend
+# on the CPU, its instruction set or the thread count. `make test OTHER_KERNELS=--lowest` runs the
+# second pass on the lowest kernels of every library instead.
+# pytest-xdist runs one worker per core; conftest.py keeps each notebook whole on one worker.
+OTHER_KERNELS ?=
+PYTEST_NBVAL  := -n auto --nbval --nbval-current-env
 test: $(STAMP)
-	$(BIN)/python -m pytest softmax_lib tests book --nbval --nbval-current-env
-	$(ONE_THREAD) $(BIN)/python -m pytest book --nbval --nbval-current-env -q
+	$(BIN)/python -m pytest softmax_lib tests book $(PYTEST_NBVAL)
+	$(ONE_THREAD) $(BIN)/python tools/other_kernels.py $(OTHER_KERNELS) -- \
+		$(BIN)/python -m pytest book $(PYTEST_NBVAL) -q
 
 test-browser: $(STAMP)
 	@test -f $(BOOK_OUT)/_build/html/index.html || $(MAKE) book

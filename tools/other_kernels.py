@@ -24,6 +24,9 @@ import os
 import platform
 import sys
 
+# Every variable this script may set.
+VARIABLES = ("NPY_DISABLE_CPU_FEATURES", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA",
+             "MKL_ENABLE_INSTRUCTIONS", "OPENBLAS_CORETYPE", "XLA_FLAGS")
 # PyTorch's ATEN_CPU_CAPABILITY levels, best first (x86); on arm64 there is only SVE or default.
 TORCH_LEVELS = ["avx512", "avx2", "default"]
 # oneDNN's ONEDNN_MAX_CPU_ISA, MKL's MKL_ENABLE_INSTRUCTIONS, OpenBLAS's OPENBLAS_CORETYPE and
@@ -81,14 +84,17 @@ def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lowest", action="store_true", help="the lowest level of every library")
+    level = parser.add_mutually_exclusive_group()
+    level.add_argument("--lowest", action="store_true", help="the lowest level of every library")
+    level.add_argument("--native", action="store_true", help="change nothing (for comparisons)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- and a command to run with them")
     args = parser.parse_args(argv)
-    chosen = other_kernels(lowest=args.lowest)
-    kept = [k for k in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "NPY_DISABLE_CPU_FEATURES") if k in os.environ]
-    print(f"Other kernels on this {platform.machine()} CPU (kept from the environment: {', '.join(kept) or 'none'}):")
+    chosen = {} if args.native else other_kernels(lowest=args.lowest)
+    kept = [k for k in VARIABLES if k in os.environ]
+    print(f"Other kernels on this {platform.machine()} CPU"
+          f" (kept as the environment sets them: {', '.join(kept) or 'none'}):")
     for key, (value, why) in chosen.items():
-        print(f"  {key}={value!r:<28} {why}")
+        print(f"  {key + '=' + repr(value):<46} {why}")
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         return 0
