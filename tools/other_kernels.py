@@ -55,23 +55,28 @@ def torch_level() -> str:
 def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
     """{variable: (value, what it switches)} one level below this CPU's best (or the lowest)."""
     chosen: dict[str, tuple[str, str]] = {}
+    found, level = numpy_dispatch_targets(), torch_level()
 
-    found, drop = numpy_dispatch_targets(), []
-    level = torch_level()
-    if level in TORCH_LEVELS[:-1]:
-        below = "default" if lowest else TORCH_LEVELS[TORCH_LEVELS.index(level) + 1]
-        chosen["ATEN_CPU_CAPABILITY"] = (below, f"PyTorch's kernels: {level} -> {below}")
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        rank = TORCH_LEVELS.index(level) if level in TORCH_LEVELS else len(TORCH_LEVELS) - 1
+        below = TORCH_LEVELS[-1] if lowest else TORCH_LEVELS[min(rank + 1, len(TORCH_LEVELS) - 1)]
+        if below != level:
+            chosen["ATEN_CPU_CAPABILITY"] = (below, f"PyTorch's kernels: {level} -> {below}")
         x86 = X86_LEVELS[below]
-        # NumPy: no AVX-512 target for the AVX2 level, no target above its baseline below that.
+        for key, value, library in [
+            ("ONEDNN_MAX_CPU_ISA", x86["onednn"], "oneDNN (PyTorch, TensorFlow)"),
+            ("MKL_ENABLE_INSTRUCTIONS", x86["mkl"], "MKL (PyTorch's matrix products)"),
+            ("OPENBLAS_CORETYPE", x86["openblas"], "OpenBLAS (NumPy, SciPy)"),
+            ("XLA_FLAGS", f"--xla_cpu_max_isa={x86['xla']}", "XLA (TensorFlow's compiled code)"),
+        ]:
+            chosen[key] = (value, f"{library}: {value.split('=')[-1]} kernels at most")
+        # NumPy: no AVX-512 target at the AVX2 level, nothing above its baseline below that.
         drop = [t for t in found if below == "default" or t == "X86_V4" or t.startswith("AVX512")]
-        chosen["ONEDNN_MAX_CPU_ISA"] = (x86["onednn"], f"oneDNN (PyTorch, TensorFlow): at most {x86['onednn']}")
-        chosen["MKL_ENABLE_INSTRUCTIONS"] = (x86["mkl"], f"MKL (PyTorch's matrix products): at most {x86['mkl']}")
-        chosen["OPENBLAS_CORETYPE"] = (x86["openblas"], f"OpenBLAS (NumPy, SciPy): {x86['openblas']} kernels")
-        chosen["XLA_FLAGS"] = (f"--xla_cpu_max_isa={x86['xla']}", f"XLA (TensorFlow's compiled functions): at most {x86['xla']}")
-    elif level != "default":
-        drop = found if lowest else found[-1:]
-        chosen["ATEN_CPU_CAPABILITY"] = ("default", f"PyTorch's kernels: {level} -> default")
+    else:  # arm64 (Apple silicon, ARM servers) and the rest: one SIMD level fewer everywhere
+        if level != "default":
+            chosen["ATEN_CPU_CAPABILITY"] = ("default", f"PyTorch's kernels: {level} -> default")
         chosen["OPENBLAS_CORETYPE"] = ("ARMV8", "OpenBLAS (NumPy, SciPy): generic ARMv8 kernels")
+        drop = found if lowest else found[-1:]
 
     if drop:
         left = [t for t in found if t not in drop]
@@ -87,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     level = parser.add_mutually_exclusive_group()
     level.add_argument("--lowest", action="store_true", help="the lowest level of every library")
     level.add_argument("--native", action="store_true", help="change nothing (for comparisons)")
-    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- and a command to run with them")
+    parser.add_argument("command", nargs=argparse.REMAINDER,
+                        help="-- and a command to run with them")
     args = parser.parse_args(argv)
     chosen = {} if args.native else other_kernels(lowest=args.lowest)
     kept = [k for k in VARIABLES if k in os.environ]
