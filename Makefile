@@ -51,12 +51,13 @@ book: $(STAMP) fresh-cache
 	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
 # Unit tests, doctests, the student edition, and nbval over every notebook; then nbval again with
-# one thread on other kernels (tools/other_kernels.py picks instruction sets one level below this
-# CPU's best, for NumPy, PyTorch, oneDNN, MKL, OpenBLAS and XLA), because no printed digit may depend
-# on the CPU, its instruction set or the thread count. `make test OTHER_KERNELS=--lowest` runs the
-# second pass on the lowest kernels of every library instead.
+# one thread on other kernels (tools/other_kernels.py: the lowest instruction-set level of NumPy,
+# PyTorch, oneDNN, MKL, OpenBLAS and XLA, the nearest this CPU gets to an ARM machine's kernels),
+# because no printed digit may depend on the CPU, its instruction set or the thread count.
+# `make test OTHER_KERNELS=--one-level-down` runs the second pass one level below this CPU's best
+# (AVX2 on an AVX-512 machine) instead.
 # pytest-xdist runs one worker per core; conftest.py keeps each notebook whole on one worker.
-OTHER_KERNELS ?=
+OTHER_KERNELS ?= --lowest
 PYTEST_NBVAL  := -n auto --nbval --nbval-current-env
 test: $(STAMP)
 	$(BIN)/python -m pytest softmax_lib tests book $(PYTEST_NBVAL)

@@ -6,12 +6,14 @@ OpenBLAS, MKL and XLA each pick their kernels at run time from what the CPU offe
 be told to pick a lower level. `make test` re-runs every notebook with the variables this script
 prints (and one thread), so that a digit which depends on the kernel fails the test here.
 
-The levels are chosen from what this CPU has, one step below its best, so the pass changes
-something on an AVX-512 machine and on an AVX2 one alike:
+The levels are chosen from what this CPU has, so the pass changes something on an AVX-512
+machine, an AVX2 one and an ARM one alike: one step below its best, or the lowest level of every
+library (PyTorch's portable kernels, NumPy's baseline loops: the level closest to what an ARM
+machine such as Apple silicon runs; `make test` uses this one):
 
     python tools/other_kernels.py                     # the variables and what each switches
     python tools/other_kernels.py -- pytest book ...  # runs the command with them
-    python tools/other_kernels.py --lowest ...        # the lowest level of every library instead
+    python tools/other_kernels.py --lowest ...        # the lowest level of every library
 
 A variable that the environment already sets is left as it is (OPENBLAS_CORETYPE, for example,
 is set on some machines because older OpenBLAS builds crash on their CPU).
@@ -90,6 +92,8 @@ def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     level = parser.add_mutually_exclusive_group()
+    level.add_argument("--one-level-down", action="store_true",
+                       help="one level below this CPU's best (the default)")
     level.add_argument("--lowest", action="store_true", help="the lowest level of every library")
     level.add_argument("--native", action="store_true", help="change nothing (for comparisons)")
     parser.add_argument("command", nargs=argparse.REMAINDER,
