@@ -25,6 +25,7 @@ meant for tests and benchmarks, not for work.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Callable
 
@@ -35,7 +36,8 @@ from numpy.typing import ArrayLike
 
 from softmax_lib._validation import as_float_array, check_axis, check_count, check_not_empty
 
-__all__ = ["exact_log_softmax", "exact_logsumexp", "exact_softmax", "ulp_error"]
+__all__ = ["correctly_rounded", "exact_exp", "exact_log_softmax", "exact_logsumexp", "exact_softmax",
+           "ulp_error"]
 
 
 def _exact_rows(x: ArrayLike, axis: Any, digits: Any, row_fn: Callable[[list], list], keep_axis: bool) -> np.ndarray:
@@ -217,6 +219,108 @@ def exact_logsumexp(x: ArrayLike, axis: int = -1, *, digits: int = 60) -> np.nda
     return _exact_rows(x, axis, digits, _logsumexp_row, keep_axis=False)
 
 
+def exact_exp(x: ArrayLike, *, digits: int = 60) -> np.ndarray:
+    r""":math:`e^{x}` of every entry of ``x``, computed by mpmath at ``digits`` significant digits.
+
+    Args:
+        x: values of any float dtype (integers and booleans as float64), any shape.
+        digits: significant decimal digits of the computation (default 60).
+
+    Returns:
+        An object array of :class:`mpmath.mpf`, the shape of ``x``:
+        ``exp(-inf) = 0``, ``exp(inf) = inf``, ``exp(nan) = nan``.
+
+    Raises:
+        TypeError: ``x`` is not real-valued, or ``digits`` is not an integer.
+        ValueError: ``digits`` is below 1.
+
+    Example:
+        >>> import mpmath
+        >>> mpmath.nstr(exact_exp([1.0])[0], 30)
+        '2.71828182845904523536028747135'
+        >>> correctly_rounded(exact_exp(np.float32([-87.33654])), np.float32)
+        array([1.1754997e-38], dtype=float32)
+    """
+    dps = check_count(digits, "digits", 1, "60 is the default")
+    arr = as_float_array(x)
+    out = np.empty(arr.shape, dtype=object)
+    with mpmath.workdps(dps):
+        for index, v in np.ndenumerate(arr):
+            out[index] = mpmath.exp(mpmath.mpf(float(v)))  # float(v) is exact for float16/32/64
+    return out
+
+
+def correctly_rounded(exact: ArrayLike, dtype: Any) -> np.ndarray:
+    r"""The floats of ``dtype`` nearest to the exact values, ties to even (IEEE 754 rounding).
+
+    Below the smallest normal number the spacing is the smallest subnormal;
+    a value at or beyond the largest finite number plus half a spacing of the
+    top binade rounds to an infinity; a negative value that rounds to zero gives
+    ``-0.0``. Infinities and NaN are kept.
+
+    Args:
+        exact: exact values, an array of :class:`mpmath.mpf` (as the ``exact_*``
+            functions return) or of real numbers, any shape.
+        dtype: float16, float32 or float64.
+
+    Returns:
+        An array of ``dtype``, the shape of ``exact``. Its :func:`ulp_error`
+        against ``exact`` is at most 0.5 everywhere.
+
+    Raises:
+        TypeError: ``dtype`` is not float16, float32 or float64, or ``exact``
+            holds something other than real numbers.
+
+    Example:
+        >>> import mpmath
+        >>> correctly_rounded([1 + mpmath.mpf(2) ** -24], np.float32)  # a tie: to the even neighbour
+        array([1.], dtype=float32)
+        >>> correctly_rounded([65519, 65520], np.float16).tolist()  # float16's largest: 65504
+        [65504.0, inf]
+    """
+    fmt = _Format(dtype, name="dtype")
+    values = np.asarray(exact, dtype=object)
+    out = np.empty(values.shape, dtype=fmt.dtype)
+    with mpmath.workprec(256):
+        for index, v in np.ndenumerate(values):
+            out[index] = fmt.round(_as_mpf(v))
+    return out
+
+
+class _Format:
+    """The numbers of a binary float format that :func:`ulp_error` and :func:`correctly_rounded` need."""
+
+    def __init__(self, dtype: Any, name: str) -> None:
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:
+            self.dtype = None
+        if self.dtype is None or self.dtype.type not in (np.float16, np.float32, np.float64):
+            raise TypeError(f"{name} must be float16, float32 or float64, got {dtype!r}")
+        info = np.finfo(self.dtype)
+        self.p = info.nmant + 1  # significand bits, the implicit one included
+        # floor(log2 |v|) is clamped to [minexp, maxexp - 1]: the subnormal spacing below,
+        # the top binade above.
+        self.lowest, self.highest = int(info.minexp), int(info.maxexp) - 1
+        # The smallest magnitude that rounds to infinity: the largest finite plus half a top-binade spacing.
+        self.overflow = mpmath.ldexp(1, int(info.maxexp)) * (1 - mpmath.ldexp(1, -self.p - 1))
+
+    def exponent(self, size: mpmath.mpf) -> int:
+        """floor(log2 size), clamped to the format's binades (size >= 0; the lowest for 0)."""
+        e = self.lowest if size == 0 else int(mpmath.frexp(size)[1]) - 1  # size = f * 2**e, 0.5 <= f < 1
+        return min(max(e, self.lowest), self.highest)
+
+    def round(self, v: mpmath.mpf) -> float:
+        """v rounded to the nearest float of the format, ties to even, as a Python float."""
+        if not mpmath.isfinite(v):
+            return float(v)
+        if abs(v) >= self.overflow:
+            return math.copysign(math.inf, v)
+        step = self.exponent(abs(v)) - self.p + 1  # the spacing at v is 2**step
+        r = mpmath.ldexp(mpmath.nint(mpmath.ldexp(v, -step)), step)  # nint: ties to even
+        return float(r) if r != 0 else math.copysign(0.0, v)
+
+
 def _as_mpf(v: Any) -> mpmath.mpf:
     """``v`` (an mpf or a real number) as an mpf of the same value."""
     if isinstance(v, mpmath.mpf):
@@ -274,10 +378,8 @@ def ulp_error(computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False
         comp_b, ex_b = np.broadcast_arrays(comp, ex)
     except ValueError:
         raise ValueError(f"computed (shape {comp.shape}) and exact (shape {ex.shape}) must have broadcastable shapes") from None
-    info = np.finfo(comp.dtype)
-    p = info.nmant + 1  # significand bits, the implicit one included
-    # floor(log2 |v|) is clamped to [minexp, maxexp - 1]: the subnormal spacing below, the top binade above.
-    lowest, highest = int(info.minexp), int(info.maxexp) - 1
+    fmt = _Format(comp.dtype, name="computed")
+    p, lowest, highest = fmt.p, fmt.lowest, fmt.highest
     c = comp_b.reshape(-1).astype(np.float64)  # exact for float16/32
     values = [_as_mpf(v) for v in ex_b.reshape(-1)]
     out = np.empty(c.shape, dtype=np.float64)
@@ -295,9 +397,8 @@ def ulp_error(computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False
         # Slow path, in mpmath: zero, NaN, infinities, values too small or large for a double-double,
         # and every non-finite computed value (an infinity is right where the exact value overflows).
         slow |= ~np.isfinite(c)
-        overflow = mpmath.ldexp(1, int(info.maxexp)) * (1 - mpmath.ldexp(1, -p - 1))
         for i in np.flatnonzero(slow):
-            out[i] = _one_ulp_error(float(c[i]), values[i], p, lowest, highest, overflow, bool(log_domain))
+            out[i] = _one_ulp_error(float(c[i]), values[i], fmt, bool(log_domain))
     return out.reshape(comp_b.shape)
 
 
@@ -315,18 +416,15 @@ def _double_double(values: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return hi, lo, slow
 
 
-def _one_ulp_error(c: float, v: mpmath.mpf, p: int, lowest: int, highest: int, overflow: mpmath.mpf,
-                   log_domain: bool) -> float:
+def _one_ulp_error(c: float, v: mpmath.mpf, fmt: _Format, log_domain: bool) -> float:
     """:func:`ulp_error` for one pair: the computed float ``c`` and the exact value ``v``."""
     if not mpmath.isfinite(v):
         same = (np.isnan(c) and mpmath.isnan(v)) or (not mpmath.isnan(v) and c == v)
         return 0.0 if same else np.inf
     if not np.isfinite(c):
-        rounds_to_c = np.isinf(c) and abs(v) >= overflow and (c > 0) == (v > 0)
+        rounds_to_c = np.isinf(c) and abs(v) >= fmt.overflow and (c > 0) == (v > 0)
         return 0.0 if rounds_to_c else np.inf
     size = abs(v)
     if log_domain and size < 1:
         size = mpmath.mpf(1)
-    exponent = lowest if size == 0 else int(mpmath.frexp(size)[1]) - 1  # frexp: size = f * 2**e, 0.5 <= f < 1
-    exponent = min(max(exponent, lowest), highest)
-    return float(abs(mpmath.mpf(c) - v) / mpmath.ldexp(1, exponent - p + 1))
+    return float(abs(mpmath.mpf(c) - v) / mpmath.ldexp(1, fmt.exponent(size) - fmt.p + 1))

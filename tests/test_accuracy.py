@@ -201,3 +201,88 @@ def test_an_infinity_is_exact_for_a_value_beyond_the_range():
     assert accuracy.ulp_error(np.float32([np.inf]), [just_below_halfway])[0] == np.inf
     assert accuracy.ulp_error(np.float32([np.inf]), [mpmath.ldexp(1, 128) * (1 - mpmath.ldexp(1, -25))])[0] == 0.0
     assert accuracy.exact_log_softmax([1e308, -1e308])[1] < -beyond / 2
+
+
+# --- exact_exp and correctly_rounded ------------------------------------------------------------
+
+FLOATS = [np.float16, np.float32, np.float64]
+
+
+def test_exact_exp_keeps_the_shape_and_the_exact_binary_input():
+    x = np.float32([[0.1, -2.0], [3.5, 0.0]])
+    out = accuracy.exact_exp(x)
+    assert out.shape == (2, 2) and all(isinstance(v, mpmath.mpf) for v in out.ravel())
+    with mpmath.workdps(60):
+        assert out[0, 0] == mpmath.exp(mpmath.mpf(float(np.float32(0.1))))  # not exp(0.1)
+    assert out[1, 1] == 1
+
+
+def test_exact_exp_of_special_values():
+    out = accuracy.exact_exp([-np.inf, np.inf, np.nan])
+    assert out[0] == 0 and out[1] == mpmath.inf and mpmath.isnan(out[2])
+
+
+def test_exact_exp_validates_its_arguments():
+    with pytest.raises(TypeError, match="real"):
+        accuracy.exact_exp([1j])
+    with pytest.raises(ValueError, match="digits"):
+        accuracy.exact_exp([1.0], digits=0)
+
+
+def test_correctly_rounded_float64_matches_mpmaths_own_rounding():
+    exact = accuracy.exact_exp(np.linspace(-700.0, 700.0, 2001))
+    rounded = accuracy.correctly_rounded(exact, np.float64)
+    assert rounded.dtype == np.float64
+    assert np.array_equal(rounded, [float(v) for v in exact])  # float(mpf) rounds to nearest, even
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_correctly_rounded_is_within_half_an_ulp_and_no_neighbour_is_closer(dtype):
+    exact = accuracy.exact_exp(np.linspace(-10.0, 10.0, 301).astype(dtype))
+    rounded = accuracy.correctly_rounded(exact, dtype)
+    assert np.all(accuracy.ulp_error(rounded, exact) <= 0.5)
+    for step in (np.inf, -np.inf):
+        neighbours = np.nextafter(rounded, dtype(step))
+        assert np.all(accuracy.ulp_error(neighbours, exact) >= 0.5)
+
+
+def test_ties_go_to_the_even_neighbour():
+    half_ulp32 = mpmath.mpf(2) ** -24
+    ties = [1 + half_ulp32, 1 + 3 * half_ulp32, -(1 + half_ulp32)]
+    out = accuracy.correctly_rounded(ties, np.float32)
+    assert list(out) == [1.0, 1.0 + 2.0**-22, -1.0]
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_subnormals_round_on_the_smallest_subnormal_grid(dtype):
+    tiny = mpmath.mpf(float(np.finfo(dtype).smallest_subnormal))
+    out = accuracy.correctly_rounded([tiny / 2, 3 * tiny / 4, 5 * tiny / 2, -tiny / 4], dtype)
+    assert list(out) == [0.0, float(tiny), 2 * float(tiny), 0.0]
+    assert np.signbit(out[3])  # a negative value that rounds to zero is -0.0
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_beyond_the_largest_finite_plus_half_a_spacing_is_infinite(dtype):
+    largest = mpmath.mpf(float(np.finfo(dtype).max))
+    top = np.finfo(dtype).max
+    half_spacing = mpmath.mpf(float(top) - float(np.nextafter(top, dtype(0)))) / 2
+    with mpmath.workprec(256):
+        out = accuracy.correctly_rounded([largest + half_spacing * 0.99, largest + half_spacing,
+                                          -(largest + 2 * half_spacing)], dtype)
+    assert out[0] == np.finfo(dtype).max and out[1] == np.inf and out[2] == -np.inf
+
+
+def test_special_values_are_kept():
+    out = accuracy.correctly_rounded([mpmath.inf, -mpmath.inf, mpmath.nan, 0.0], np.float16)
+    assert out[0] == np.inf and out[1] == -np.inf and np.isnan(out[2]) and out[3] == 0
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.complex128, np.longdouble, "not a dtype"])
+def test_correctly_rounded_rejects_formats_it_does_not_know(dtype):
+    with pytest.raises(TypeError, match="float16, float32 or float64"):
+        accuracy.correctly_rounded([1.0], dtype)
+
+
+def test_correctly_rounded_rejects_non_numbers():
+    with pytest.raises(TypeError, match="real numbers"):
+        accuracy.correctly_rounded(["one"], np.float32)
