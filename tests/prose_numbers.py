@@ -1,22 +1,24 @@
-"""Find the numbers a chapter's prose states, and the numbers its outputs print.
+"""The numbers a chapter's prose states, and the numbers its outputs print.
 
-The book promises that every number in its prose comes from code that runs in the book.
-`tests/test_prose_numbers.py` holds it to that: a decimal (0.364), a percentage (45 %), a number
-with a thousands separator (59,874) or in scientific notation (2.4e-7, 2.4 × 10^{-7}) written in a
-chapter's Markdown must appear among the numbers that the chapter's outputs print, rounded as the
-prose rounds it. Integers without a separator are not checked: they are counts, indices, class
-numbers and parameters far more often than results.
+The book promises that every number in its prose comes from code that runs in
+the book. `tests/test_prose_numbers.py` holds it to that: a decimal (0.364), a
+percentage (45 %), a number with a thousands separator (59,874) or in
+scientific notation (2.4e-7, 2.4 × 10^{-7}) written in a chapter's Markdown
+must appear among the numbers that the chapter's outputs print, rounded as the
+prose rounds it. Integers without a separator are not checked: they are counts,
+indices, class numbers and parameters far more often than results.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-# What is not prose: inline code, MyST labels, roles' targets, links' addresses, HTML tags.
+# What is not prose: inline code, MyST labels, roles' targets, links'
+# addresses, HTML tags.
 _NOT_PROSE = [
     re.compile(
         r"``[^`]*``|`[^`\n]*`"
@@ -29,10 +31,11 @@ _NOT_PROSE = [
         r"^:[\w-]+:.*$", re.M
     ),  # directive options (:label:, :width: 80%)
 ]
-# Directives whose body is prose: exercises, solutions, admonitions. Fences of code stay out.
+# Directives whose body is prose: exercises, solutions, admonitions.
+# Fences of code stay out.
 _CODE_FENCE = re.compile(
-    r"^(`{3,}|~{3,})\s*(\{code-cell\}|\{code\}|\{code-block\}|python|ipython|text|bash|"
-    r"console|shell|yaml|toml|json|$)"
+    r"^(`{3,}|~{3,})\s*(\{code-cell\}|\{code\}|\{code-block\}"
+    r"|python|ipython|text|bash|console|shell|yaml|toml|json|$)"
 )
 _ROLE = re.compile(r"\{(?:ref|term|doc|numref|eq)\}`([^`<]*)(?:<[^>]*>)?`")
 _CITE = re.compile(r"\{cite(?::\w+)?\}`[^`]*`")
@@ -66,7 +69,7 @@ _NUMBER = re.compile(
 @dataclass(frozen=True)
 class ProseNumber:
     text: str  # as written, e.g. "45 %" or "59,874"
-    value: float  # the number, percentages as written (45.0, not 0.45)
+    value: Decimal  # as written (45 for 45 %); exact, so 1.8e308 is no inf
     decimals: (
         int | None
     )  # digits after the point; None for scientific notation
@@ -76,7 +79,7 @@ class ProseNumber:
 
 
 def _clean_markdown(source: str) -> str:
-    """The prose of a Markdown cell: directive bodies kept, code blocks and markup dropped."""
+    """A Markdown cell's prose: directive bodies kept, code dropped."""
     text = _CITE.sub(" ", source)
     text = _ROLE.sub(lambda m: m.group(1), text)
     out, fences = [], []  # fences: the open fences, (marker, is_code)
@@ -101,9 +104,9 @@ def _clean_markdown(source: str) -> str:
     return text
 
 
-def _parse(token: str) -> tuple[float, int | None, int]:
+def _parse(token: str) -> tuple[Decimal, int | None, int]:
     plain = token.replace(",", "")
-    value = float(plain)
+    value = Decimal(plain)
     mantissa = re.split(r"e", plain, flags=re.I)[0]
     digits = mantissa.replace(".", "").lstrip("0") or "0"
     if re.search(r"e", plain, re.I):
@@ -156,7 +159,7 @@ def output_text(cell: dict) -> str:
 
 
 def output_numbers(texts: list[str]) -> list[tuple[float, bool]]:
-    """Every number printed in the outputs, as (value, printed as a percentage)."""
+    """Every number the outputs print, as (value, printed as a percentage)."""
     numbers = []
     for text in texts:
         for token in _OUTPUT_NUMBER.findall(text):
@@ -169,29 +172,32 @@ def output_numbers(texts: list[str]) -> list[tuple[float, bool]]:
     return numbers
 
 
-def _rounds_to(x: float, number: ProseNumber, scale: float = 1.0) -> bool:
-    """True when x (times scale) written as the prose writes it gives the prose's number."""
-    x = abs(x) * scale
+def _rounds_to(x: float, number: ProseNumber, scale: int = 1) -> bool:
+    """Whether x (times scale), rounded as the prose rounds, is the number."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return False
+    x_exact = abs(Decimal(x)) * scale
     v = abs(number.value)
     if number.decimals is not None:
-        half = 0.5 * 10.0 ** (-number.decimals)
-        return abs(x - v) <= half * (1 + 1e-9) + 1e-300
-    if v == 0 or x == 0:
-        return v == x
-    exponent = math.floor(math.log10(v))
-    half = 0.5 * 10.0 ** (exponent - number.significant + 1)
-    return abs(x - v) <= half * (1 + 1e-9)
+        half = Decimal(5) * Decimal(10) ** (-number.decimals - 1)
+    elif v == 0 or x_exact == 0:
+        return v == x_exact
+    else:
+        exponent = v.adjusted()  # floor(log10(v)), exact
+        half = Decimal(5) * Decimal(10) ** (exponent - number.significant)
+    return abs(x_exact - v) <= half * Decimal("1.000000001")
 
 
 def is_printed(number: ProseNumber, printed: list[tuple[float, bool]]) -> bool:
-    """Whether some printed number, rounded as the prose rounds, is the prose's number.
+    """Whether a printed number, rounded as the prose rounds, is the number.
 
-    A percentage in the prose matches a printed percentage or a printed fraction (0.45 for 45 %).
+    A percentage in the prose matches a printed percentage or a printed
+    fraction (0.45 for 45 %).
     """
     for x, pct in printed:
         if _rounds_to(x, number):
             return True
-        if number.percent and not pct and _rounds_to(x, number, scale=100.0):
+        if number.percent and not pct and _rounds_to(x, number, scale=100):
             return True
     return False
 

@@ -1,14 +1,16 @@
 """Every number the prose states is printed by the book's own code.
 
-For each chapter (a notebook in book/), every decimal, percentage and number with a thousands
-separator or in scientific notation written in its Markdown must be among the numbers its outputs
-print, rounded as the prose rounds it. Numbers that are not results (definitions, years, section
-numbers of cited works, exercise parameters, numbers quoted from another chapter) are listed in
-`tests/prose_numbers/<chapter>.txt`, one per line with the reason after `#`. An entry that the prose
-no longer contains fails the test too, so the lists stay short and true.
+For each chapter (a notebook in book/), every decimal, percentage and number
+with a thousands separator or in scientific notation written in its Markdown
+must be among the numbers its outputs print, rounded as the prose rounds it.
+Numbers that are not results (definitions, years, section numbers of cited
+works, exercise parameters, numbers quoted from another chapter) are listed in
+`tests/prose_numbers/<chapter>.txt`, one per line with the reason after `#`. An
+entry that the prose no longer contains fails the test too, so the lists stay
+short and true.
 
-The Markdown pages (welcome page, glossary, course guide) have no outputs of their own: their
-numbers are checked against the outputs of every chapter.
+The Markdown pages (welcome page, glossary, course guide) have no outputs of
+their own: their numbers are checked against the outputs of every chapter.
 """
 
 from pathlib import Path
