@@ -47,6 +47,21 @@ def plain_markdown(text: str) -> str:
     return ROLE.sub(role, text)
 
 
+# The title slide's licence line (LICENSE-TEXT.md): the decks are CC BY 4.0 like the text.
+LICENCE_LINE = (
+    "*The Softmax Book* · text, figures and slides "
+    "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/) · code MIT"
+)
+
+
+def licence_cell() -> nbformat.NotebookNode:
+    """A fragment of the title slide that carries the licence line."""
+    cell = nbformat.v4.new_markdown_cell(f"<small>{LICENCE_LINE}</small>")
+    cell["id"] = "licence"
+    cell.metadata["slideshow"] = {"slide_type": "-"}
+    return cell
+
+
 class MystToPlain(Preprocessor):
     """Apply :func:`plain_markdown` to every markdown cell, and drop cells not on a slide."""
 
@@ -78,6 +93,7 @@ def write_deck(notebook: pathlib.Path, out_dir: pathlib.Path) -> pathlib.Path:
     # MystToPlain) marks where slides start and end; otherwise a slide's closing </section> is put on a
     # cell that is then removed, and the sections nest into one slide.
     nb.cells = [cell for cell in nb.cells if cell.metadata.get("slideshow", {}).get("slide_type", "skip") != "skip"]
+    nb.cells.insert(1, licence_cell())  # on the title slide, after the chapter's title
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
     target = out_dir / f"{notebook.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
