@@ -4,6 +4,7 @@
 #   make test-browser            every built page in headless Chromium, offline (installs Chromium if missing)
 #   make student                 student notebooks without solutions, in student/
 #   make lab                     JupyterLab on the chapters, with the book's own environment
+#   make lint                    the notebooks' code formatted for the page (ruff, 79 columns)
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   ?= .venv
@@ -35,7 +36,7 @@ SLIDES         := _build/slides
 REVEAL_VERSION := 4.0.2
 MATHJAX        = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/sphinx-mathjax-offline/static/mathjax
 
-.PHONY: book test test-browser chromium fresh-cache student slides install lab clean
+.PHONY: book test test-browser chromium fresh-cache student slides install lab clean lint
 
 install: $(STAMP)
 
@@ -63,6 +64,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest softmax_lib tests book $(PYTEST_NBVAL)
 	$(ONE_THREAD) $(BIN)/python tools/other_kernels.py $(OTHER_KERNELS) -- \
 		$(BIN)/python -m pytest book $(PYTEST_NBVAL) -q
+
+# Code that fits the page: the HTML book shows 79 monospace columns at a 1280-pixel window
+# (browser_tests/test_code_fits_the_page.py), so every code cell is formatted by ruff with the
+# line length of pyproject.toml (79), and no line is longer than that, even where ruff cannot
+# break it (a long string or comment): E501. tests/test_outputs_fit_the_page.py does the same
+# for the printed outputs.
+lint: $(STAMP)
+	$(BIN)/ruff format --check book/*.ipynb
+	$(BIN)/ruff check --select E501 book/*.ipynb
 
 test-browser: $(STAMP)
 	@test -f $(BOOK_OUT)/_build/html/index.html || $(MAKE) book

@@ -96,3 +96,25 @@ def browser():
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def open_offline(browser, server_url, path, height=900):
+    """Open one page with every request to another host blocked; return page, outside requests, errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": height}, service_workers="block")
+    outside, errors = [], []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(server_url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(f"{server_url}/{path}", wait_until="load")
+    return context, page, outside, errors

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import HTML, book_pages, slide_decks
+from conftest import HTML, book_pages, open_offline, slide_decks
 
 # JavaScript that returns what the page shows of math, images and links once MathJax is done.
 PAGE_REPORT = """
@@ -45,28 +45,6 @@ def anchors(path: str) -> frozenset[str]:
     """The ids a built page defines, for checking `page.html#fragment` links."""
     text = (HTML / path).read_text(encoding="utf-8")
     return frozenset(re.findall(r'\bid="([^"]+)"', text))
-
-
-def open_offline(browser, server_url, path):
-    """Open one page with every request to another host blocked; return page, outside requests, errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    outside, errors = [], []
-
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(server_url) or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-    page.goto(f"{server_url}/{path}", wait_until="load")
-    return context, page, outside, errors
 
 
 def redirect_target(path: str) -> str | None:
