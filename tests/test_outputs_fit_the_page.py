@@ -28,7 +28,7 @@ import unicodedata
 import pytest
 from markdown_it import MarkdownIt
 
-ENFORCED = False
+ENFORCED = True
 
 WIDTH = 79
 BOOK = pathlib.Path(__file__).resolve().parents[1] / "book"
