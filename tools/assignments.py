@@ -26,6 +26,8 @@ build with an error naming the file.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import json
 import pathlib
 import re
@@ -99,32 +101,72 @@ def hidden_tests(stem: str, notebook: dict, hidden_dir: pathlib.Path = HIDDEN) -
     tests = {}
     for label in checked:
         code = files[label].read_text(encoding="utf-8")
-        if not re.search(r"^\s*assert\b", code, re.M):
+        if not re.search(r"\bassert", code):
             raise AssignmentError(f"assignments/{stem}/{label}.py asserts nothing")
         tests[label] = code if code.endswith("\n") else code + "\n"
     return tests
 
 
+def _names(code: str) -> tuple[set[str], set[str]]:
+    """The names a cell's code binds and the names it reads (nothing for code that is not Python)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set(), set()
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return bound, read - set(dir(builtins))
+
+
 def exercises_only(notebook: dict) -> dict:
-    """The chapter's title, its first code cell (the imports) and its Exercises section."""
+    """The chapter's title, its first code cell (the imports), the earlier code cells that define
+    what the exercises use (a helper, a data set), and its Exercises section."""
     cells = notebook["cells"]
     title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown")
     setup = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
     heading = re.search(r"^# .*$", _source(cells[title]), re.M)
-    kept = [{**cells[title], "source": heading.group(0) + "\n"}, cells[setup]]
     start = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
                   and re.search(r"^## Exercises", _source(c), re.M)), setup + 1)
+    section = []
     for i, cell in enumerate(cells[start:], start):
         text = _source(cell)
         if cell["cell_type"] == "markdown" and (refs := re.search(r"^## References", text, re.M)):
             if text[:refs.start()].strip():
-                kept.append({**cell, "source": text[:refs.start()]})
+                section.append({**cell, "source": text[:refs.start()]})
             break
         if i == start and (ex := re.search(r"^## Exercises", text, re.M)):
             cell = {**cell, "source": text[ex.start():]}
         if i > setup:
-            kept.append(cell)
-    return {**notebook, "cells": kept}
+            section.append(cell)
+    # The chapter's cells that the exercises need, found by name: what the setup cell, the section
+    # and the solutions that tests check read and do not bind, bound by the last cell before the
+    # reader that binds it, and so on back.
+    checked = auto_checked(notebook)
+    graded, _ = student_notebooks.student_notebook(
+        {"cells": section}, answer=lambda label, kind, sol: sol if label in checked else [])
+    bound, read = set(), set()
+    for cell in [cells[setup]] + graded["cells"]:
+        if cell["cell_type"] == "code":
+            b, r = _names(_source(cell))
+            bound, read = bound | b, read | r
+    binds = {i: _names(_source(cells[i])) for i in range(setup + 1, start) if cells[i]["cell_type"] == "code"}
+    todo, kept = [(name, start) for name in read - bound], set()
+    while todo:
+        name, before = todo.pop()
+        binder = max((i for i in binds if i < before and name in binds[i][0]), default=None)
+        if binder is not None and binder not in kept:
+            kept.add(binder)
+            todo += [(n, binder) for n in binds[binder][1] - binds[binder][0] - bound]
+    return {**notebook, "cells": [{**cells[title], "source": heading.group(0) + "\n"}, cells[setup]]
+            + [cells[i] for i in sorted(kept)] + section}
 
 
 def _code_answer(label: str, code: str, graded: bool) -> dict:
