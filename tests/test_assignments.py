@@ -163,3 +163,31 @@ def test_nbgrader_gives_full_marks_zero_and_only_the_visible_points(stem, tmp_pa
         assert grades["hardcoded"][f"{label}-check"] == assignments.CHECK_POINTS, (label, grades["hardcoded"])
         assert grades["hardcoded"][f"{label}-hidden"] == 0, (label, grades["hardcoded"])
     assert code["hardcoded"] == len(checked) * assignments.CHECK_POINTS
+
+
+def _exercise_labels(stem: str) -> list[str]:
+    return [label for c in chapter(stem)["cells"] for label in assignments.EXERCISE_LABEL.findall("".join(c["source"]))]
+
+
+def test_the_course_guide_names_real_exercises_and_maps_every_chapter_exercise_to_an_outcome():
+    text = (BOOK / "course_guide.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z]+(?:[-_][a-z0-9]+)*-(?:ex|q)-[a-z0-9-]+)`", text))
+    labels = {label for stem in assignments.chapters(BOOK) for label in _exercise_labels(stem)}
+    assert named and named <= labels, f"the course guide names exercises the book does not have: {sorted(named - labels)}"
+    outcomes = text.split("## Learning outcomes", 1)[1].split("\n## ", 1)[0]
+    unmapped = [label for stem in assignments.chapters(BOOK) if stem != "interview"
+                for label in _exercise_labels(stem) if f"`{label}`" not in outcomes]
+    assert unmapped == [], f"exercises missing from the learning outcomes table: {unmapped}"
+    for assignment in re.findall(r"assignments? `(\w+)`", text):
+        assert (BOOK / f"{assignment}.ipynb").exists(), assignment
+
+
+def test_every_lab_in_the_course_guide_fits_its_time():
+    text = (BOOK / "course_guide.md").read_text(encoding="utf-8")
+    tables = re.findall(r"^(\|.*Lab \((\d+) minutes\).*\|\n\|[-| ]+\|\n(?:\|.*\|\n)+)", text, re.M)
+    assert len(tables) == 3, "a two-session module, a one-week intensive and a ten-week course"
+    for table, minutes in tables:
+        for row in table.splitlines()[2:]:
+            lab = row.split(" | ")[3]
+            planned = sum(int(m) for m in re.findall(r"\((\d+) min\)", lab))
+            assert planned <= int(minutes), f"{planned} minutes of exercises in a {minutes}-minute lab: {row[:60]}"
