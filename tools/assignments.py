@@ -173,8 +173,11 @@ def _code_answer(label: str, code: str, graded: bool) -> dict:
     """A code cell whose content is solution (graded by hand when no test checks it)."""
     grade_id = f"{label}-answer" if graded else f"{label}-code"
     meta = _nbgrader(grade_id, grade=graded, solution=True, locked=False, points=MANUAL_POINTS)
+    # In the release the cell raises NotImplementedError until answered: tagged like the student
+    # edition's check cells, so that "Run All" goes on past it.
     return {"cell_type": "code", "id": "", "execution_count": None, "outputs": [],
-            "metadata": {"nbgrader": meta}, "source": "### BEGIN SOLUTION\n" + code + "\n### END SOLUTION\n"}
+            "metadata": {"nbgrader": meta, "tags": ["raises-exception"]},
+            "source": "### BEGIN SOLUTION\n" + code + "\n### END SOLUTION\n"}
 
 
 def _answer(checked: list[str]):
