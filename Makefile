@@ -89,7 +89,7 @@ student: $(STAMP)
 # nbgrader's course directory: source/<chapter>/ with solutions and hidden tests (assignments/),
 # release/<chapter>/ without them, and gradebook.db. The course guide says how to grade with it.
 assignments: $(STAMP)
-	$(BIN)/python tools/assignments.py _build/assignments
+	$(BIN)/python tools/assignment_notebooks.py _build/assignments
 
 # One reveal.js deck per chapter, made of the cells whose slide metadata puts them on a slide.
 slides: $(STAMP)

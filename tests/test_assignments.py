@@ -20,7 +20,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import assignments  # noqa: E402
+import assignment_notebooks as assignments  # noqa: E402
 
 BOOK = ROOT / "book"
 GRADED = ["formula", "stability", "sigmoid"]

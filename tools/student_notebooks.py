@@ -72,7 +72,7 @@ def student_notebook(notebook: dict, answer=_student_answer) -> tuple[dict, int]
     ``answer(label, kind, solution)`` gives the cells that replace a solution: ``kind`` is
     "gated" (``solution`` is its cells: markdown and code) or "prose" (one markdown cell holding
     the directive's body). The default gives the student's empty cells; the assignment writer
-    (tools/assignments.py) gives cells that keep the solution for a grading tool.
+    (tools/assignment_notebooks.py) gives cells that keep the solution for a grading tool.
     """
     nb = copy.deepcopy(notebook)
     cells, removed, inside = [], 0, False

@@ -1,6 +1,6 @@
 """Write each chapter's exercises as an nbgrader assignment, with hidden tests.
 
-    python tools/assignments.py [OUT] [CHAPTER ...]     (default: _build/assignments, every chapter)
+    python tools/assignment_notebooks.py [OUT] [CHAPTER ...]     (default: _build/assignments, every chapter)
 
 OUT is an nbgrader course directory. For each chapter with exercises (assignment id = the
 notebook's stem, e.g. ``formula``) it holds
