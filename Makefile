@@ -3,6 +3,7 @@
 #   make book SOLUTIONS=hidden   the edition without solutions, in _build/hidden-solutions/_build/html
 #   make test-browser            every built page in headless Chromium, offline (installs Chromium if missing)
 #   make student                 student notebooks without solutions, in student/
+#   make assignments             every chapter's exercises as an nbgrader assignment, in _build/assignments
 #   make lab                     JupyterLab on the chapters, with the book's own environment
 #   make lint                    the notebooks' code formatted for the page (ruff, 79 columns)
 
@@ -36,7 +37,7 @@ SLIDES         := _build/slides
 REVEAL_VERSION := 4.0.2
 MATHJAX        = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/sphinx-mathjax-offline/static/mathjax
 
-.PHONY: book test test-browser chromium fresh-cache student slides install lab clean lint
+.PHONY: book test test-browser chromium fresh-cache student assignments slides install lab clean lint
 
 install: $(STAMP)
 
@@ -94,6 +95,11 @@ fresh-cache:
 
 student: $(STAMP)
 	$(BIN)/python tools/student_notebooks.py book student
+
+# nbgrader's course directory: source/<chapter>/ with solutions and hidden tests (assignments/),
+# release/<chapter>/ without them, and gradebook.db. The course guide says how to grade with it.
+assignments: $(STAMP)
+	$(BIN)/python tools/assignment_notebooks.py _build/assignments
 
 # One reveal.js deck per chapter, made of the cells whose slide metadata puts them on a slide.
 slides: $(STAMP)

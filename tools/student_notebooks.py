@@ -30,6 +30,8 @@ SOLUTION_START = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=f
 SOLUTION_END = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-end\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
 # A whole ```{solution} ...``` directive, closed by a fence of the same length.
 SOLUTION_BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
+# The label a solution names on its first line.
+SOLUTION_LABEL = re.compile(r"\{solution(?:-start)?\}[ \t]*(\S+)")
 
 BANNER = (
     "**Student edition.** The solutions of the exercises are removed from this copy of the chapter. "
@@ -51,8 +53,27 @@ def _empty_code() -> dict:
             "source": "# Your solution\n"}
 
 
-def student_notebook(notebook: dict) -> tuple[dict, int]:
-    """The student edition of one notebook (a new dict), and the number of solutions removed."""
+def _label(marker: str) -> str:
+    """The exercise label a solution marker names (```{solution-start} label``` -> label)."""
+    found = SOLUTION_LABEL.search(marker)
+    return found.group(1) if found else ""
+
+
+def _student_answer(label: str, kind: str, solution: list[dict]) -> list[dict]:
+    """The student edition's place to write: an empty code cell, or a markdown cell for prose."""
+    if kind == "prose":
+        return [_markdown("**Your answer** (double-click to write here)")]
+    return [_markdown("**Your solution**"), _empty_code()]
+
+
+def student_notebook(notebook: dict, answer=_student_answer) -> tuple[dict, int]:
+    """The student edition of one notebook (a new dict), and the number of solutions removed.
+
+    ``answer(label, kind, solution)`` gives the cells that replace a solution: ``kind`` is
+    "gated" (``solution`` is its cells: markdown and code) or "prose" (one markdown cell holding
+    the directive's body). The default gives the student's empty cells; the assignment writer
+    (tools/assignment_notebooks.py) gives cells that keep the solution for a grading tool.
+    """
     nb = copy.deepcopy(notebook)
     cells, removed, inside = [], 0, False
     for cell in nb["cells"]:
@@ -62,7 +83,7 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
             if text[:start.start()].strip():
                 cells.append({**cell, "source": text[:start.start()]})
             inside, removed = True, removed + 1
-            cells += [_markdown("**Your solution**"), _empty_code()]
+            label, solution = _label(start.group(0)), []
             text = text[start.end():]
             cell = {**cell, "source": text}
         elif cell["cell_type"] == "markdown" and inside and SOLUTION_START.search(text):
@@ -70,7 +91,12 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
         if inside:
             end = SOLUTION_END.search(text) if cell["cell_type"] == "markdown" else None
             if end is None:
+                if text.strip():
+                    solution.append({**cell, "source": text})
                 continue
+            if text[:end.start()].strip():
+                solution.append({**cell, "source": text[:end.start()]})
+            cells += answer(label, "gated", solution)
             # Solution prose before the marker goes; what follows it is the chapter again.
             inside = False
             text = text[end.end():]
@@ -78,11 +104,16 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
                 continue
             cell = {**cell, "id": "", "source": text}  # a new cell: it gets an id of its own below
         if cell["cell_type"] == "markdown":
-            text, count = SOLUTION_BLOCK.subn("", text)
-            if count:
-                removed += count
-                cell["source"] = text
-                cells += [cell, _markdown("**Your answer** (double-click to write here)")]
+            blocks = list(SOLUTION_BLOCK.finditer(text))
+            if blocks:
+                removed += len(blocks)
+                cell["source"] = SOLUTION_BLOCK.sub("", text)
+                cells.append(cell)
+                for block in blocks:
+                    body = block.group(0).split("\n", 1)[1].rsplit(block.group("fence"), 1)[0]
+                    # The directive's options (":class: dropdown") are not the answer.
+                    body = re.sub(r"\A(?::[\w-]+:.*\n)+", "", body).strip("\n") + "\n"
+                    cells += answer(_label(block.group(0)), "prose", [_markdown(body)])
                 continue
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
