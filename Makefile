@@ -61,7 +61,7 @@ book: $(STAMP) fresh-cache
 # pytest-xdist runs one worker per core; conftest.py keeps each notebook whole on one worker.
 OTHER_KERNELS ?= --lowest
 PYTEST_NBVAL  := -n auto --nbval --nbval-current-env
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest softmax_lib tests book $(PYTEST_NBVAL)
 	$(ONE_THREAD) $(BIN)/python tools/other_kernels.py $(OTHER_KERNELS) -- \
 		$(BIN)/python -m pytest book $(PYTEST_NBVAL) -q
