@@ -52,10 +52,14 @@ sys.path.insert(0, str(ROOT))
 
 import softmax_lib as sl  # noqa: E402
 
-ARRAYS = [((1024, 32768), np.float32), ((16384, 1000), np.float64)]  # 128 MiB each
+ARRAYS = [
+    ((1024, 32768), np.float32),
+    ((16384, 1000), np.float64),
+]  # 128 MiB each
 
 
 # --- machine facts (also used by accuracy.py) -------------------------------------------------
+
 
 def cpu_model() -> str:
     """The ``model name`` line of /proc/cpuinfo, or the platform's processor string elsewhere."""
@@ -90,10 +94,15 @@ def write_machine_facts(path: Path) -> None:
 
 # --- what is timed ------------------------------------------------------------------------------
 
+
 def methods(fn: str, x: np.ndarray) -> dict:
     """The four contenders for ``fn`` on ``x``, as argument-free callables."""
     t = torch.from_numpy(x)
-    torch_fn = {"softmax": torch.softmax, "log_softmax": torch.log_softmax, "logsumexp": torch.logsumexp}[fn]
+    torch_fn = {
+        "softmax": torch.softmax,
+        "log_softmax": torch.log_softmax,
+        "logsumexp": torch.logsumexp,
+    }[fn]
     scipy_fn = getattr(scipy.special, fn)
     ours = getattr(sl, fn)
     return {
@@ -146,54 +155,103 @@ def measure(fn: str, label: str, x: np.ndarray, repeats: int) -> dict:
         best = {k: row[f"{k}{suffix}_ms"] for k in calls}
         row[f"scipy_over_ours{suffix}"] = best["scipy"] / best["softmax_lib"]
         row[f"ours_over_torch{suffix}"] = best["softmax_lib"] / best["torch"]
-        row[f"accurate_over_default{suffix}"] = best["softmax_lib_accurate"] / best["softmax_lib"]
+        row[f"accurate_over_default{suffix}"] = (
+            best["softmax_lib_accurate"] / best["softmax_lib"]
+        )
     for k in ("scipy", "softmax_lib", "softmax_lib_accurate"):
         row[f"{k}_peak_extra"] = peak_extra_memory(calls[k], x.nbytes)
     return row
 
 
 COLUMNS = [
-    ("function", "function", "{}"), ("array", "array", "{}"),
-    ("scipy_ms", "scipy ms", "{:.1f}"), ("torch_ms", "torch ms", "{:.1f}"),
-    ("softmax_lib_ms", "ours ms", "{:.1f}"), ("softmax_lib_accurate_ms", "accurate ms", "{:.1f}"),
-    ("scipy_over_ours", "scipy/ours", "{:.2f}"), ("ours_over_torch", "ours/torch", "{:.2f}"),
+    ("function", "function", "{}"),
+    ("array", "array", "{}"),
+    ("scipy_ms", "scipy ms", "{:.1f}"),
+    ("torch_ms", "torch ms", "{:.1f}"),
+    ("softmax_lib_ms", "ours ms", "{:.1f}"),
+    ("softmax_lib_accurate_ms", "accurate ms", "{:.1f}"),
+    ("scipy_over_ours", "scipy/ours", "{:.2f}"),
+    ("ours_over_torch", "ours/torch", "{:.2f}"),
     ("accurate_over_default", "acc/ours", "{:.2f}"),
-    ("scipy_over_ours_cpu", "cpu: scipy/ours", "{:.2f}"), ("ours_over_torch_cpu", "ours/torch", "{:.2f}"),
+    ("scipy_over_ours_cpu", "cpu: scipy/ours", "{:.2f}"),
+    ("ours_over_torch_cpu", "ours/torch", "{:.2f}"),
     ("accurate_over_default_cpu", "acc/ours", "{:.2f}"),
-    ("scipy_peak_extra", "mem scipy", "{:.2f}"), ("softmax_lib_peak_extra", "mem ours", "{:.2f}"),
+    ("scipy_peak_extra", "mem scipy", "{:.2f}"),
+    ("softmax_lib_peak_extra", "mem ours", "{:.2f}"),
     ("softmax_lib_accurate_peak_extra", "mem acc", "{:.2f}"),
 ]
 
 
 def print_table(rows):
-    widths = [max(len(h), *(len(fmt.format(r[k])) for r in rows)) for k, h, fmt in COLUMNS]
+    widths = [
+        max(len(h), *(len(fmt.format(r[k])) for r in rows))
+        for k, h, fmt in COLUMNS
+    ]
     print("  ".join(h.rjust(w) for (_, h, _), w in zip(COLUMNS, widths)))
     for r in rows:
-        print("  ".join(fmt.format(r[k]).rjust(w) for (k, _, fmt), w in zip(COLUMNS, widths)))
-    print("\nms: best wall-clock time of the interleaved repeats; ratios from those, then (cpu:) from CPU times.")
-    print("mem: peak extra memory traced during the call, in units of the input's size (output not counted).")
-    noise = [r[f"{m}_noise"] for r in rows for m in ("scipy", "torch", "softmax_lib", "softmax_lib_accurate")]
-    print(f"noise: median/best wall-clock time per method ranged from {min(noise):.2f} to {max(noise):.2f} "
-          f"(median {statistics.median(noise):.2f}).")
+        print(
+            "  ".join(
+                fmt.format(r[k]).rjust(w)
+                for (k, _, fmt), w in zip(COLUMNS, widths)
+            )
+        )
+    print(
+        "\nms: best wall-clock time of the interleaved repeats; ratios from those, then (cpu:) from CPU times."
+    )
+    print(
+        "mem: peak extra memory traced during the call, in units of the input's size (output not counted)."
+    )
+    noise = [
+        r[f"{m}_noise"]
+        for r in rows
+        for m in ("scipy", "torch", "softmax_lib", "softmax_lib_accurate")
+    ]
+    print(
+        f"noise: median/best wall-clock time per method ranged from {min(noise):.2f} to {max(noise):.2f} "
+        f"(median {statistics.median(noise):.2f})."
+    )
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="write the table as CSV under book/data/")
-    parser.add_argument("--repeats", type=int, default=9, help="interleaved repeats per method (default 9)")
-    parser.add_argument("--all-functions", action="store_true", help="also time log_softmax and logsumexp")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write the table as CSV under book/data/",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=9,
+        help="interleaved repeats per method (default 9)",
+    )
+    parser.add_argument(
+        "--all-functions",
+        action="store_true",
+        help="also time log_softmax and logsumexp",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     facts = machine_facts()
-    print(f"{facts['cpu_model']}, {facts['logical_cores']} logical cores; numpy {facts['numpy']}, "
-          f"scipy {facts['scipy']}, torch {facts['torch']} (1 thread)\n")
+    print(
+        f"{facts['cpu_model']}, {facts['logical_cores']} logical cores; numpy {facts['numpy']}, "
+        f"scipy {facts['scipy']}, torch {facts['torch']} (1 thread)\n"
+    )
     rng = np.random.default_rng(0)
-    functions = ["softmax", "log_softmax", "logsumexp"] if args.all_functions else ["softmax"]
+    functions = (
+        ["softmax", "log_softmax", "logsumexp"]
+        if args.all_functions
+        else ["softmax"]
+    )
     rows = []
     for shape, dtype in ARRAYS:
         x = (3 * rng.normal(size=shape)).astype(dtype)
         median_max = np.median(x.max(axis=1))
-        for variant, shift in (("typical", 0.0), ("negative max", 30.0), ("mixed max", median_max)):
+        for variant, shift in (
+            ("typical", 0.0),
+            ("negative max", 30.0),
+            ("mixed max", median_max),
+        ):
             data = x - dtype(shift)
             label = f"{shape[0]}x{shape[1]} {np.dtype(dtype).name} {variant}"
             for fn in functions:
@@ -209,9 +267,16 @@ def main(argv=None):
             w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
             w.writeheader()
             for r in rows:
-                w.writerow({k: (f"{v:.4g}" if isinstance(v, float) else v) for k, v in r.items()})
+                w.writerow(
+                    {
+                        k: (f"{v:.4g}" if isinstance(v, float) else v)
+                        for k, v in r.items()
+                    }
+                )
         write_machine_facts(data_dir / "benchmark_machine.json")
-        print(f"\nwrote {data_dir / 'benchmark_speed.csv'} and benchmark_machine.json")
+        print(
+            f"\nwrote {data_dir / 'benchmark_speed.csv'} and benchmark_machine.json"
+        )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,13 @@ Modules by concern:
   (import it explicitly: ``from softmax_lib import plotting``).
 """
 
-from softmax_lib.core import log_softmax, logsumexp, sigmoid, softmax, softmax_naive
+from softmax_lib.core import (
+    log_softmax,
+    logsumexp,
+    sigmoid,
+    softmax,
+    softmax_naive,
+)
 from softmax_lib.derivatives import softmax_jacobian
 from softmax_lib.losses import cross_entropy
 

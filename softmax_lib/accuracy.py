@@ -34,13 +34,30 @@ import numpy as np
 from mpmath import libmp
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_axis, check_count, check_not_empty
+from softmax_lib._validation import (
+    as_float_array,
+    check_axis,
+    check_count,
+    check_not_empty,
+)
 
-__all__ = ["correctly_rounded", "exact_exp", "exact_log_softmax", "exact_logsumexp", "exact_softmax",
-           "ulp_error"]
+__all__ = [
+    "correctly_rounded",
+    "exact_exp",
+    "exact_log_softmax",
+    "exact_logsumexp",
+    "exact_softmax",
+    "ulp_error",
+]
 
 
-def _exact_rows(x: ArrayLike, axis: Any, digits: Any, row_fn: Callable[[list], list], keep_axis: bool) -> np.ndarray:
+def _exact_rows(
+    x: ArrayLike,
+    axis: Any,
+    digits: Any,
+    row_fn: Callable[[list], list],
+    keep_axis: bool,
+) -> np.ndarray:
     """Apply ``row_fn`` (a list of mpf -> a list of mpf) to every 1-D slice of ``x`` along ``axis``.
 
     The input is validated as in :mod:`softmax_lib.core`; each float becomes the
@@ -57,7 +74,9 @@ def _exact_rows(x: ArrayLike, axis: Any, digits: Any, row_fn: Callable[[list], l
     out = np.empty((rows.shape[0], width), dtype=object)
     with mpmath.workdps(dps):
         for i, row in enumerate(rows):
-            out[i, :] = row_fn([mpmath.mpf(float(v)) for v in row])  # float(v) is exact for float16/32/64
+            out[i, :] = row_fn(
+                [mpmath.mpf(float(v)) for v in row]
+            )  # float(v) is exact for float16/32/64
     batch_shape = np.moveaxis(arr, ax, -1).shape[:-1]
     if keep_axis:
         return np.moveaxis(out.reshape(batch_shape + (width,)), -1, ax)
@@ -88,7 +107,9 @@ def _special_row(z: list, kind: str) -> list | None:
 def _shifted_exponentials(z: list) -> tuple[mpmath.mpf, list, list]:
     """For a row with a finite maximum ``m``: ``(m, d, e)`` with ``d_i = z_i - m`` exactly and ``e_i = exp(d_i)``."""
     m = max(z)
-    d = [mpmath.fsub(v, m, exact=True) for v in z]  # exact: no rounding before exp
+    d = [
+        mpmath.fsub(v, m, exact=True) for v in z
+    ]  # exact: no rounding before exp
     return m, d, [mpmath.exp(v) for v in d]
 
 
@@ -108,7 +129,7 @@ def _log_of_sum(d: list, e: list) -> mpmath.mpf:
     ``exp(-200)``) away and return 0; ``log1p(s)`` keeps it.
     """
     top = d.index(0)
-    return mpmath.log1p(mpmath.fsum(e[:top] + e[top + 1:]))
+    return mpmath.log1p(mpmath.fsum(e[:top] + e[top + 1 :]))
 
 
 def _log_softmax_row(z: list) -> list:
@@ -128,7 +149,9 @@ def _logsumexp_row(z: list) -> list:
     return [m + _log_of_sum(d, e)]
 
 
-def exact_softmax(x: ArrayLike, axis: int = -1, *, digits: int = 60) -> np.ndarray:
+def exact_softmax(
+    x: ArrayLike, axis: int = -1, *, digits: int = 60
+) -> np.ndarray:
     r"""Softmax along ``axis`` computed by mpmath at ``digits`` significant digits.
 
     :math:`p_i = \exp(z_i - m) / S` with :math:`m = \max_j z_j` and
@@ -162,7 +185,9 @@ def exact_softmax(x: ArrayLike, axis: int = -1, *, digits: int = 60) -> np.ndarr
     return _exact_rows(x, axis, digits, _softmax_row, keep_axis=True)
 
 
-def exact_log_softmax(x: ArrayLike, axis: int = -1, *, digits: int = 60) -> np.ndarray:
+def exact_log_softmax(
+    x: ArrayLike, axis: int = -1, *, digits: int = 60
+) -> np.ndarray:
     r"""Log-softmax along ``axis`` computed by mpmath: :math:`z_i - m - \log \sum_j \exp(z_j - m)`.
 
     Same conventions as :func:`exact_softmax`.
@@ -190,7 +215,9 @@ def exact_log_softmax(x: ArrayLike, axis: int = -1, *, digits: int = 60) -> np.n
     return _exact_rows(x, axis, digits, _log_softmax_row, keep_axis=True)
 
 
-def exact_logsumexp(x: ArrayLike, axis: int = -1, *, digits: int = 60) -> np.ndarray:
+def exact_logsumexp(
+    x: ArrayLike, axis: int = -1, *, digits: int = 60
+) -> np.ndarray:
     r"""Log-sum-exp along ``axis`` computed by mpmath: :math:`m + \log \sum_i \exp(z_i - m)`.
 
     Same conventions as :func:`exact_softmax`; the axis is removed.
@@ -246,7 +273,9 @@ def exact_exp(x: ArrayLike, *, digits: int = 60) -> np.ndarray:
     out = np.empty(arr.shape, dtype=object)
     with mpmath.workdps(dps):
         for index, v in np.ndenumerate(arr):
-            out[index] = mpmath.exp(mpmath.mpf(float(v)))  # float(v) is exact for float16/32/64
+            out[index] = mpmath.exp(
+                mpmath.mpf(float(v))
+            )  # float(v) is exact for float16/32/64
     return out
 
 
@@ -295,19 +324,29 @@ class _Format:
             self.dtype = np.dtype(dtype)
         except TypeError:
             self.dtype = None
-        if self.dtype is None or self.dtype.type not in (np.float16, np.float32, np.float64):
-            raise TypeError(f"{name} must be float16, float32 or float64, got {dtype!r}")
+        if self.dtype is None or self.dtype.type not in (
+            np.float16,
+            np.float32,
+            np.float64,
+        ):
+            raise TypeError(
+                f"{name} must be float16, float32 or float64, got {dtype!r}"
+            )
         info = np.finfo(self.dtype)
         self.p = info.nmant + 1  # significand bits, the implicit one included
         # floor(log2 |v|) is clamped to [minexp, maxexp - 1]: the subnormal spacing below,
         # the top binade above.
         self.lowest, self.highest = int(info.minexp), int(info.maxexp) - 1
         # The smallest magnitude that rounds to infinity: the largest finite plus half a top-binade spacing.
-        self.overflow = mpmath.ldexp(1, int(info.maxexp)) * (1 - mpmath.ldexp(1, -self.p - 1))
+        self.overflow = mpmath.ldexp(1, int(info.maxexp)) * (
+            1 - mpmath.ldexp(1, -self.p - 1)
+        )
 
     def exponent(self, size: mpmath.mpf) -> int:
         """floor(log2 size), clamped to the format's binades (size >= 0; the lowest for 0)."""
-        e = self.lowest if size == 0 else int(mpmath.frexp(size)[1]) - 1  # size = f * 2**e, 0.5 <= f < 1
+        e = (
+            self.lowest if size == 0 else int(mpmath.frexp(size)[1]) - 1
+        )  # size = f * 2**e, 0.5 <= f < 1
         return min(max(e, self.lowest), self.highest)
 
     def round(self, v: mpmath.mpf) -> float:
@@ -316,8 +355,12 @@ class _Format:
             return float(v)
         if abs(v) >= self.overflow:
             return math.copysign(math.inf, v)
-        step = self.exponent(abs(v)) - self.p + 1  # the spacing at v is 2**step
-        r = mpmath.ldexp(mpmath.nint(mpmath.ldexp(v, -step)), step)  # nint: ties to even
+        step = (
+            self.exponent(abs(v)) - self.p + 1
+        )  # the spacing at v is 2**step
+        r = mpmath.ldexp(
+            mpmath.nint(mpmath.ldexp(v, -step)), step
+        )  # nint: ties to even
         return float(r) if r != 0 else math.copysign(0.0, v)
 
 
@@ -326,11 +369,19 @@ def _as_mpf(v: Any) -> mpmath.mpf:
     if isinstance(v, mpmath.mpf):
         return v
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
-        raise TypeError(f"exact must hold mpmath.mpf values or real numbers, got {v!r} of type {type(v).__name__}")
-    return mpmath.mpf(float(v)) if isinstance(v, (float, np.floating)) else mpmath.mpf(int(v))
+        raise TypeError(
+            f"exact must hold mpmath.mpf values or real numbers, got {v!r} of type {type(v).__name__}"
+        )
+    return (
+        mpmath.mpf(float(v))
+        if isinstance(v, (float, np.floating))
+        else mpmath.mpf(int(v))
+    )
 
 
-def ulp_error(computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False) -> np.ndarray:
+def ulp_error(
+    computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False
+) -> np.ndarray:
     r"""Error of ``computed`` in ulp of its own dtype: :math:`|c - v| / \operatorname{ulp}(v)`.
 
     ``ulp(v)`` is the spacing of ``computed.dtype`` at :math:`|v|`:
@@ -377,7 +428,9 @@ def ulp_error(computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False
     try:
         comp_b, ex_b = np.broadcast_arrays(comp, ex)
     except ValueError:
-        raise ValueError(f"computed (shape {comp.shape}) and exact (shape {ex.shape}) must have broadcastable shapes") from None
+        raise ValueError(
+            f"computed (shape {comp.shape}) and exact (shape {ex.shape}) must have broadcastable shapes"
+        ) from None
     fmt = _Format(comp.dtype, name="computed")
     p, lowest, highest = fmt.p, fmt.lowest, fmt.highest
     c = comp_b.reshape(-1).astype(np.float64)  # exact for float16/32
@@ -387,7 +440,9 @@ def ulp_error(computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False
         # Fast path: the exact value as a double-double hi + lo (106 bits), then float64 arithmetic.
         hi, lo, slow = _double_double(values)
         f, k = np.frexp(hi)  # |hi| = |f| * 2**k with 0.5 <= |f| < 1
-        exponent = k - 1 - ((np.abs(f) == 0.5) & (lo * hi < 0))  # hi rounded up to a power of two
+        exponent = (
+            k - 1 - ((np.abs(f) == 0.5) & (lo * hi < 0))
+        )  # hi rounded up to a power of two
         if log_domain:
             exponent = np.maximum(exponent, 0)
         exponent = np.clip(exponent, lowest, highest)
@@ -398,33 +453,55 @@ def ulp_error(computed: ArrayLike, exact: ArrayLike, *, log_domain: bool = False
         # and every non-finite computed value (an infinity is right where the exact value overflows).
         slow |= ~np.isfinite(c)
         for i in np.flatnonzero(slow):
-            out[i] = _one_ulp_error(float(c[i]), values[i], fmt, bool(log_domain))
+            out[i] = _one_ulp_error(
+                float(c[i]), values[i], fmt, bool(log_domain)
+            )
     return out.reshape(comp_b.shape)
 
 
 def _double_double(values: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each mpf as ``hi + lo`` (two float64, ``hi = float(v)``, 106 bits together); ``slow`` marks the
     values that do not fit: zero, NaN, infinities and magnitudes outside ``[2**-960, 2**1000]``."""
-    hi, lo, slow = np.zeros(len(values)), np.zeros(len(values)), np.zeros(len(values), dtype=bool)
+    hi, lo, slow = (
+        np.zeros(len(values)),
+        np.zeros(len(values)),
+        np.zeros(len(values), dtype=bool),
+    )
     for i, v in enumerate(values):
         raw = v._mpf_  # mpmath's low-level functions on the raw tuple: same results, a third of the time
         h = libmp.to_float(raw)
         if 2.0**-960 < abs(h) < 2.0**1000:
-            hi[i], lo[i] = h, libmp.to_float(libmp.mpf_sub(raw, libmp.from_float(h), 53, libmp.round_nearest))
+            hi[i], lo[i] = (
+                h,
+                libmp.to_float(
+                    libmp.mpf_sub(
+                        raw, libmp.from_float(h), 53, libmp.round_nearest
+                    )
+                ),
+            )
         else:
             slow[i] = True
     return hi, lo, slow
 
 
-def _one_ulp_error(c: float, v: mpmath.mpf, fmt: _Format, log_domain: bool) -> float:
+def _one_ulp_error(
+    c: float, v: mpmath.mpf, fmt: _Format, log_domain: bool
+) -> float:
     """:func:`ulp_error` for one pair: the computed float ``c`` and the exact value ``v``."""
     if not mpmath.isfinite(v):
-        same = (np.isnan(c) and mpmath.isnan(v)) or (not mpmath.isnan(v) and c == v)
+        same = (np.isnan(c) and mpmath.isnan(v)) or (
+            not mpmath.isnan(v) and c == v
+        )
         return 0.0 if same else np.inf
     if not np.isfinite(c):
-        rounds_to_c = np.isinf(c) and abs(v) >= fmt.overflow and (c > 0) == (v > 0)
+        rounds_to_c = (
+            np.isinf(c) and abs(v) >= fmt.overflow and (c > 0) == (v > 0)
+        )
         return 0.0 if rounds_to_c else np.inf
     size = abs(v)
     if log_domain and size < 1:
         size = mpmath.mpf(1)
-    return float(abs(mpmath.mpf(c) - v) / mpmath.ldexp(1, fmt.exponent(size) - fmt.p + 1))
+    return float(
+        abs(mpmath.mpf(c) - v)
+        / mpmath.ldexp(1, fmt.exponent(size) - fmt.p + 1)
+    )

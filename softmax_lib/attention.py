@@ -67,7 +67,10 @@ _FULLY_MASKED = ("nan", "zero", "raise")
 
 # --- masks ----------------------------------------------------------------------------------------
 
-def causal_mask(n_queries: int, n_keys: int | None = None, *, offset: int = 0) -> np.ndarray:
+
+def causal_mask(
+    n_queries: int, n_keys: int | None = None, *, offset: int = 0
+) -> np.ndarray:
     r"""The causal mask: query :math:`i` may attend to key :math:`j` when :math:`j \le i + \text{offset}`.
 
     With the default ``offset=0`` the diagonal is aligned at the top left, as in PyTorch's
@@ -99,13 +102,22 @@ def causal_mask(n_queries: int, n_keys: int | None = None, *, offset: int = 0) -
     n_q = check_count(n_queries, "n_queries", 0)
     n_k = n_q if n_keys is None else check_count(n_keys, "n_keys", 1)
     if n_keys is None and n_k < 1:
-        raise ValueError("n_queries must be at least 1 when n_keys is not given (a mask needs at least one key)")
-    if isinstance(offset, (bool, np.bool_)) or not isinstance(offset, numbers.Integral):
+        raise ValueError(
+            "n_queries must be at least 1 when n_keys is not given (a mask needs at least one key)"
+        )
+    if isinstance(offset, (bool, np.bool_)) or not isinstance(
+        offset, numbers.Integral
+    ):
         raise TypeError(f"offset must be an integer, got {offset!r}")
     return np.arange(n_k)[None, :] <= np.arange(n_q)[:, None] + int(offset)
 
 
-def padding_mask(lengths: ArrayLike, n_keys: int, *, side: Literal["right", "left"] = "right") -> np.ndarray:
+def padding_mask(
+    lengths: ArrayLike,
+    n_keys: int,
+    *,
+    side: Literal["right", "left"] = "right",
+) -> np.ndarray:
     r"""The key padding mask of a batch of sequences padded to ``n_keys`` positions.
 
     Sequence :math:`b` has ``lengths[b]`` real tokens. With ``side="right"`` they occupy positions
@@ -143,9 +155,13 @@ def padding_mask(lengths: ArrayLike, n_keys: int, *, side: Literal["right", "lef
     if arr.dtype.kind not in "iu":
         raise TypeError(f"lengths must be integers, got dtype {arr.dtype}")
     if arr.ndim != 1:
-        raise ValueError(f"lengths must be 1-D (one length per sequence), got shape {arr.shape}")
+        raise ValueError(
+            f"lengths must be 1-D (one length per sequence), got shape {arr.shape}"
+        )
     if arr.size and (arr.min() < 0 or arr.max() > n_k):
-        raise ValueError(f"every length must be in 0..n_keys={n_k}; got lengths from {arr.min()} to {arr.max()}")
+        raise ValueError(
+            f"every length must be in 0..n_keys={n_k}; got lengths from {arr.min()} to {arr.max()}"
+        )
     positions = np.arange(n_k)[None, :]
     if side == "right":
         allowed = positions < arr[:, None]
@@ -156,15 +172,25 @@ def padding_mask(lengths: ArrayLike, n_keys: int, *, side: Literal["right", "lef
 
 # --- validation shared by the two algorithms -------------------------------------------------------
 
+
 def _check_fully_masked(fully_masked: Any) -> str:
     """Return ``fully_masked``, or raise unless it is one of ``"nan"``, ``"zero"``, ``"raise"``."""
     if isinstance(fully_masked, str) and fully_masked in _FULLY_MASKED:
         return fully_masked
-    raise ValueError(f'fully_masked must be "nan", "zero" or "raise", got {fully_masked!r}')
+    raise ValueError(
+        f'fully_masked must be "nan", "zero" or "raise", got {fully_masked!r}'
+    )
 
 
-def _prepare(q: ArrayLike, k: ArrayLike, v: ArrayLike | None, mask: ArrayLike | None, causal: Any,
-             scale: Any, fully_masked: Any):
+def _prepare(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike | None,
+    mask: ArrayLike | None,
+    causal: Any,
+    scale: Any,
+    fully_masked: Any,
+):
     """Validate once; return ``(q, k, v, mask, causal, scale, out_dtype, batch_shape)``.
 
     ``q, k, v`` are in the working dtype (float16 becomes float32; ``v`` is ``None`` when not
@@ -173,50 +199,75 @@ def _prepare(q: ArrayLike, k: ArrayLike, v: ArrayLike | None, mask: ArrayLike | 
     it one tile at a time.
     """
     _check_fully_masked(fully_masked)
-    arrays = {"q": as_float_array(q, name="q"), "k": as_float_array(k, name="k")}
+    arrays = {
+        "q": as_float_array(q, name="q"),
+        "k": as_float_array(k, name="k"),
+    }
     if v is not None:
         arrays["v"] = as_float_array(v, name="v")
     for name, arr in arrays.items():
         if arr.ndim < 2:
-            raise ValueError(f"{name} must have at least 2 dimensions (..., positions, features); got shape {arr.shape}")
+            raise ValueError(
+                f"{name} must have at least 2 dimensions (..., positions, features); got shape {arr.shape}"
+            )
     qa, ka = arrays["q"], arrays["k"]
     if qa.shape[-1] != ka.shape[-1]:
-        raise ValueError(f"q and k must have the same feature size d (last axis); got q {qa.shape} and k {ka.shape}")
+        raise ValueError(
+            f"q and k must have the same feature size d (last axis); got q {qa.shape} and k {ka.shape}"
+        )
     if qa.shape[-1] == 0:
-        raise ValueError(f"q and k have feature size d = 0 (shapes {qa.shape}, {ka.shape}); need d >= 1")
+        raise ValueError(
+            f"q and k have feature size d = 0 (shapes {qa.shape}, {ka.shape}); need d >= 1"
+        )
     if ka.shape[-2] == 0:
-        raise ValueError(f"k has no keys (shape {ka.shape}); attention needs at least one key")
+        raise ValueError(
+            f"k has no keys (shape {ka.shape}); attention needs at least one key"
+        )
     if v is not None and arrays["v"].shape[-2] != ka.shape[-2]:
-        raise ValueError(f"k and v must have the same number of keys (axis -2); got k {ka.shape} and v {arrays['v'].shape}")
+        raise ValueError(
+            f"k and v must have the same number of keys (axis -2); got k {ka.shape} and v {arrays['v'].shape}"
+        )
     try:
         batch = np.broadcast_shapes(*(a.shape[:-2] for a in arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{n} {a.shape}" for n, a in arrays.items())
-        raise ValueError(f"the leading (batch) axes of q, k and v do not broadcast: {shapes}") from None
+        raise ValueError(
+            f"the leading (batch) axes of q, k and v do not broadcast: {shapes}"
+        ) from None
     n_q, n_k, d = qa.shape[-2], ka.shape[-2], qa.shape[-1]
 
     if not isinstance(causal, (bool, np.bool_)):
         raise TypeError(f"causal must be True or False, got {causal!r}")
     if scale is None:
         scale = 1.0 / np.sqrt(d)
-    elif isinstance(scale, (bool, np.bool_)) or not isinstance(scale, numbers.Real):
-        raise TypeError(f"scale must be a real number or None (for 1/sqrt(d)), got {scale!r}")
+    elif isinstance(scale, (bool, np.bool_)) or not isinstance(
+        scale, numbers.Real
+    ):
+        raise TypeError(
+            f"scale must be a real number or None (for 1/sqrt(d)), got {scale!r}"
+        )
     elif not 0 < scale < np.inf:
-        raise ValueError(f"scale must be a positive, finite number, got {scale!r}")
+        raise ValueError(
+            f"scale must be a positive, finite number, got {scale!r}"
+        )
 
     scores_shape = batch + (n_q, n_k)
     if mask is not None:
         m = np.asarray(mask)
         if m.dtype != np.bool_:
-            raise TypeError(f"mask must be boolean (True = may attend), got dtype {m.dtype}; "
-                            "for an additive float mask, add it to the scores yourself")
+            raise TypeError(
+                f"mask must be boolean (True = may attend), got dtype {m.dtype}; "
+                "for an additive float mask, add it to the scores yourself"
+            )
         try:
             fits = np.broadcast_shapes(m.shape, scores_shape) == scores_shape
         except ValueError:
             fits = False
         if not fits:
-            raise ValueError(f"mask of shape {m.shape} does not broadcast to the scores' shape {scores_shape} "
-                             "(batch..., n_queries, n_keys)")
+            raise ValueError(
+                f"mask of shape {m.shape} does not broadcast to the scores' shape {scores_shape} "
+                "(batch..., n_queries, n_keys)"
+            )
         mask = np.broadcast_to(m, scores_shape)
 
     out_dtype = np.result_type(*arrays.values())
@@ -226,7 +277,9 @@ def _prepare(q: ArrayLike, k: ArrayLike, v: ArrayLike | None, mask: ArrayLike | 
     return qa, ka, va, mask, bool(causal), float(scale), out_dtype, batch
 
 
-def _resolve_empty_rows(x: np.ndarray, empty: np.ndarray | None, fully_masked: str) -> np.ndarray:
+def _resolve_empty_rows(
+    x: np.ndarray, empty: np.ndarray | None, fully_masked: str
+) -> np.ndarray:
     """Apply the ``fully_masked`` policy to the rows of ``x`` flagged in ``empty`` (shape ``(..., n_q, 1)``).
 
     ``"nan"`` and ``"zero"`` overwrite those rows; ``"raise"`` raises ``ValueError`` naming the first.
@@ -235,12 +288,22 @@ def _resolve_empty_rows(x: np.ndarray, empty: np.ndarray | None, fully_masked: s
         return x
     if fully_masked == "raise":
         first = tuple(int(i) for i in np.argwhere(empty[..., 0])[0])
-        raise ValueError(f"query {first} may attend to no key (its mask row is all False); "
-                         'pass fully_masked="zero" to get zeros for such rows, or fix the mask')
-    return np.where(empty, np.nan if fully_masked == "nan" else 0.0, x).astype(x.dtype, copy=False)
+        raise ValueError(
+            f"query {first} may attend to no key (its mask row is all False); "
+            'pass fully_masked="zero" to get zeros for such rows, or fix the mask'
+        )
+    return np.where(empty, np.nan if fully_masked == "nan" else 0.0, x).astype(
+        x.dtype, copy=False
+    )
 
 
-def _masked_scores(q: np.ndarray, k: np.ndarray, mask: np.ndarray | None, causal: bool, scale: float):
+def _masked_scores(
+    q: np.ndarray,
+    k: np.ndarray,
+    mask: np.ndarray | None,
+    causal: bool,
+    scale: float,
+):
     """The whole score matrix ``scale * q k^T`` with masked scores set to -inf, and the empty rows (or None)."""
     scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
     allowed = mask
@@ -249,13 +312,23 @@ def _masked_scores(q: np.ndarray, k: np.ndarray, mask: np.ndarray | None, causal
         allowed = c if allowed is None else allowed & c
     if allowed is None:
         return scores, None
-    return np.where(allowed, scores, -np.inf), ~allowed.any(axis=-1, keepdims=True)
+    return np.where(allowed, scores, -np.inf), ~allowed.any(
+        axis=-1, keepdims=True
+    )
 
 
 # --- direct attention -----------------------------------------------------------------------------
 
-def attention_weights(q: ArrayLike, k: ArrayLike, *, mask: ArrayLike | None = None, causal: bool = False,
-                      scale: float | None = None, fully_masked: FullyMasked = "nan") -> np.ndarray:
+
+def attention_weights(
+    q: ArrayLike,
+    k: ArrayLike,
+    *,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+    fully_masked: FullyMasked = "nan",
+) -> np.ndarray:
     r"""The attention weights :math:`\operatorname{softmax}(s\,Q K^\top)` row by row, :math:`s = 1/\sqrt d` by default.
 
     The scores :math:`s\,\mathbf q_i^\top \mathbf k_j` are computed as one ``(n_q, n_k)`` matrix per
@@ -290,15 +363,28 @@ def attention_weights(q: ArrayLike, k: ArrayLike, *, mask: ArrayLike | None = No
         >>> attention_weights(q, k, mask=np.array([[False, False]]), fully_masked="zero")
         array([[0., 0.]])
     """
-    qa, ka, _, mask_b, is_causal, s, out_dtype, _ = _prepare(q, k, None, mask, causal, scale, fully_masked)
+    qa, ka, _, mask_b, is_causal, s, out_dtype, _ = _prepare(
+        q, k, None, mask, causal, scale, fully_masked
+    )
     scores, empty = _masked_scores(qa, ka, mask_b, is_causal, s)
-    weights = softmax(scores, axis=-1)  # an all -inf row is NaN (softmax's policy)
-    return _resolve_empty_rows(weights, empty, fully_masked).astype(out_dtype, copy=False)
+    weights = softmax(
+        scores, axis=-1
+    )  # an all -inf row is NaN (softmax's policy)
+    return _resolve_empty_rows(weights, empty, fully_masked).astype(
+        out_dtype, copy=False
+    )
 
 
-def scaled_dot_product_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, *, mask: ArrayLike | None = None,
-                                 causal: bool = False, scale: float | None = None,
-                                 fully_masked: FullyMasked = "nan") -> np.ndarray:
+def scaled_dot_product_attention(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    *,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+    fully_masked: FullyMasked = "nan",
+) -> np.ndarray:
     r"""Scaled dot-product attention :math:`\operatorname{softmax}(s\,Q K^\top) V`, computed directly.
 
     Forms the whole ``(n_q, n_k)`` weight matrix (as :func:`attention_weights` does) and multiplies
@@ -324,16 +410,28 @@ def scaled_dot_product_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, *, ma
         array([[10.    ],
                [17.3106]])
     """
-    qa, ka, va, mask_b, is_causal, s, out_dtype, _ = _prepare(q, k, v, mask, causal, scale, fully_masked)
+    qa, ka, va, mask_b, is_causal, s, out_dtype, _ = _prepare(
+        q, k, v, mask, causal, scale, fully_masked
+    )
     scores, empty = _masked_scores(qa, ka, mask_b, is_causal, s)
     out = np.matmul(softmax(scores, axis=-1), va)
-    return _resolve_empty_rows(out, empty, fully_masked).astype(out_dtype, copy=False)
+    return _resolve_empty_rows(out, empty, fully_masked).astype(
+        out_dtype, copy=False
+    )
 
 
 # --- tiled attention ------------------------------------------------------------------------------
 
-def _tile_loop(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | None, causal: bool,
-               scale: float, block_size: int) -> tuple[np.ndarray, np.ndarray]:
+
+def _tile_loop(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    causal: bool,
+    scale: float,
+    block_size: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """The tiled algorithm: for each block of queries, one pass over the blocks of keys and values.
 
     Holds one tile of scores ``s`` (at most ``block_size`` x ``block_size``), its exponentials
@@ -354,7 +452,9 @@ def _tile_loop(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | N
             k1 = min(k0 + block_size, n_k)
             s = np.matmul(q_tile, np.swapaxes(k[..., k0:k1, :], -1, -2))
             allowed = None if mask is None else mask[..., q0:q1, k0:k1]
-            if causal and k1 - 1 > q0:  # the tile crosses the diagonal: make its piece of the causal mask
+            if (
+                causal and k1 - 1 > q0
+            ):  # the tile crosses the diagonal: make its piece of the causal mask
                 c = np.arange(k0, k1)[None, :] <= np.arange(q0, q1)[:, None]
                 allowed = c if allowed is None else allowed & c
             if allowed is not None:
@@ -362,21 +462,36 @@ def _tile_loop(q: np.ndarray, k: np.ndarray, v: np.ndarray, mask: np.ndarray | N
                 empty[..., q0:q1, :] &= ~allowed.any(axis=-1, keepdims=True)
             else:
                 empty[..., q0:q1, :] = False
-            tile = online.block_state(s, axis=-1)  # the tile's max and rest, per query
+            tile = online.block_state(
+                s, axis=-1
+            )  # the tile's max and rest, per query
             with np.errstate(invalid="ignore", over="ignore"):
-                p = np.exp(s - np.where(np.isfinite(tile.max), tile.max, 0))  # masked entries: exp(-inf) = 0
+                p = np.exp(
+                    s - np.where(np.isfinite(tile.max), tile.max, 0)
+                )  # masked entries: exp(-inf) = 0
             new = online.merge(state, tile)
-            acc = (acc * online.rescale_factor(state.max, new.max)
-                   + np.matmul(p, v[..., k0:k1, :]) * online.rescale_factor(tile.max, new.max))
+            acc = acc * online.rescale_factor(state.max, new.max) + np.matmul(
+                p, v[..., k0:k1, :]
+            ) * online.rescale_factor(tile.max, new.max)
             state = new
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[..., q0:q1, :] = acc / state.normaliser  # 0/0 on fully masked rows: set by the policy
+            out[..., q0:q1, :] = (
+                acc / state.normaliser
+            )  # 0/0 on fully masked rows: set by the policy
     return out, empty
 
 
-def tiled_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, *, block_size: int, mask: ArrayLike | None = None,
-                    causal: bool = False, scale: float | None = None,
-                    fully_masked: FullyMasked = "nan") -> np.ndarray:
+def tiled_attention(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    *,
+    block_size: int,
+    mask: ArrayLike | None = None,
+    causal: bool = False,
+    scale: float | None = None,
+    fully_masked: FullyMasked = "nan",
+) -> np.ndarray:
     r"""Scaled dot-product attention in tiles, FlashAttention style, never forming the score matrix.
 
     Queries are taken ``block_size`` at a time; for each block the keys and values are read in
@@ -414,7 +529,13 @@ def tiled_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, *, block_size: int
         True
     """
     bs = check_count(block_size, "block_size", 1)
-    qa, ka, va, mask_b, is_causal, s, out_dtype, batch = _prepare(q, k, v, mask, causal, scale, fully_masked)
-    qa, ka, va = (np.broadcast_to(a, batch + a.shape[-2:]) for a in (qa, ka, va))
+    qa, ka, va, mask_b, is_causal, s, out_dtype, batch = _prepare(
+        q, k, v, mask, causal, scale, fully_masked
+    )
+    qa, ka, va = (
+        np.broadcast_to(a, batch + a.shape[-2:]) for a in (qa, ka, va)
+    )
     out, empty = _tile_loop(qa, ka, va, mask_b, is_causal, s, bs)
-    return _resolve_empty_rows(out, empty, fully_masked).astype(out_dtype, copy=False)
+    return _resolve_empty_rows(out, empty, fully_masked).astype(
+        out_dtype, copy=False
+    )

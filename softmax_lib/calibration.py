@@ -29,7 +29,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 
-from softmax_lib._validation import as_float_array, check_probability_rows, check_temperature
+from softmax_lib._validation import (
+    as_float_array,
+    check_probability_rows,
+    check_temperature,
+)
 from softmax_lib.core import softmax as sl_softmax
 from softmax_lib.losses import cross_entropy
 
@@ -50,9 +54,13 @@ class ReliabilityBins:
 def _labels_for(rows: np.ndarray, labels: ArrayLike) -> np.ndarray:
     true = np.asarray(labels)
     if true.dtype.kind not in "iu":
-        raise TypeError(f"labels must be integer class indices, got dtype {true.dtype}")
+        raise TypeError(
+            f"labels must be integer class indices, got dtype {true.dtype}"
+        )
     if true.shape != (rows.shape[0],):
-        raise ValueError(f"labels must have shape ({rows.shape[0]},), one per row; got {true.shape}")
+        raise ValueError(
+            f"labels must have shape ({rows.shape[0]},), one per row; got {true.shape}"
+        )
     if true.size and (true.min() < 0 or true.max() >= rows.shape[1]):
         raise ValueError(f"labels must lie in 0..{rows.shape[1] - 1}")
     return true
@@ -61,11 +69,15 @@ def _labels_for(rows: np.ndarray, labels: ArrayLike) -> np.ndarray:
 def _two_d(x: ArrayLike, name: str) -> np.ndarray:
     arr = as_float_array(x, name)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (examples, classes), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (examples, classes), got shape {arr.shape}"
+        )
     return arr
 
 
-def reliability_bins(probabilities: ArrayLike, labels: ArrayLike, *, n_bins: int = 15) -> ReliabilityBins:
+def reliability_bins(
+    probabilities: ArrayLike, labels: ArrayLike, *, n_bins: int = 15
+) -> ReliabilityBins:
     """Bin the predictions by confidence (equal widths on [0, 1]) and score each bin.
 
     Args:
@@ -81,21 +93,38 @@ def reliability_bins(probabilities: ArrayLike, labels: ArrayLike, *, n_bins: int
     p = _two_d(probabilities, "probabilities")
     check_probability_rows(p, "probabilities")
     true = _labels_for(p, labels)
-    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
+    if (
+        isinstance(n_bins, bool)
+        or not isinstance(n_bins, numbers.Integral)
+        or n_bins < 1
+    ):
         raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
     confidence = p.max(axis=1).astype(np.float64)
     correct = (p.argmax(axis=1) == true).astype(np.float64)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
     # Bin m holds confidences in (edges[m], edges[m + 1]]; a confidence of exactly 0 cannot occur.
-    which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+    which = np.clip(
+        np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1
+    )
     counts = np.bincount(which, minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_confidence = np.bincount(which, weights=confidence, minlength=n_bins) / counts
-        accuracy = np.bincount(which, weights=correct, minlength=n_bins) / counts
-    return ReliabilityBins(edges=edges, counts=counts, confidence=mean_confidence, accuracy=accuracy)
+        mean_confidence = (
+            np.bincount(which, weights=confidence, minlength=n_bins) / counts
+        )
+        accuracy = (
+            np.bincount(which, weights=correct, minlength=n_bins) / counts
+        )
+    return ReliabilityBins(
+        edges=edges,
+        counts=counts,
+        confidence=mean_confidence,
+        accuracy=accuracy,
+    )
 
 
-def expected_calibration_error(probabilities: ArrayLike, labels: ArrayLike, *, n_bins: int = 15) -> float:
+def expected_calibration_error(
+    probabilities: ArrayLike, labels: ArrayLike, *, n_bins: int = 15
+) -> float:
     """The expected calibration error (ECE) of :func:`reliability_bins`, a number in [0, 1].
 
     0 means every bin's accuracy equals its mean confidence. The value depends on
@@ -107,7 +136,9 @@ def expected_calibration_error(probabilities: ArrayLike, labels: ArrayLike, *, n
     return float(np.sum(bins.counts[filled] * gaps) / np.sum(bins.counts))
 
 
-def negative_log_likelihood(logits: ArrayLike, labels: ArrayLike, *, temperature: float = 1.0) -> float:
+def negative_log_likelihood(
+    logits: ArrayLike, labels: ArrayLike, *, temperature: float = 1.0
+) -> float:
     """Mean :math:`-\\log \\operatorname{softmax}(\\mathbf z / T)_c` over the rows: the loss temperature scaling minimises."""
     z = _two_d(logits, "logits")
     true = _labels_for(z, labels)
@@ -116,7 +147,10 @@ def negative_log_likelihood(logits: ArrayLike, labels: ArrayLike, *, temperature
 
 
 def fit_temperature(
-    logits: ArrayLike, labels: ArrayLike, *, bounds: tuple[float, float] = (0.05, 20.0)
+    logits: ArrayLike,
+    labels: ArrayLike,
+    *,
+    bounds: tuple[float, float] = (0.05, 20.0),
 ) -> float:
     r"""The temperature :math:`T` that minimises :func:`negative_log_likelihood` on these logits.
 
@@ -142,7 +176,9 @@ def fit_temperature(
         options={"xatol": 1e-10},
     )
     temperature = 1.0 / float(result.x)
-    if np.isclose(temperature, low, rtol=1e-4) or np.isclose(temperature, high, rtol=1e-4):
+    if np.isclose(temperature, low, rtol=1e-4) or np.isclose(
+        temperature, high, rtol=1e-4
+    ):
         raise ValueError(
             f"the best temperature lies at a bound of {bounds!r}: the validation loss keeps falling "
             "beyond it. Widen the bounds, or check that the logits and labels are held-out data."

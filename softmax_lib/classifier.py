@@ -45,7 +45,9 @@ class SoftmaxClassifier:
                 h = np.maximum(h, 0.0)
         return h
 
-    def predict_proba(self, x: ArrayLike, temperature: float = 1.0) -> np.ndarray:
+    def predict_proba(
+        self, x: ArrayLike, temperature: float = 1.0
+    ) -> np.ndarray:
         """``softmax(logits(x) / temperature)``, shape ``(n, K)``."""
         return softmax(self.logits(x), temperature=temperature)
 
@@ -70,29 +72,45 @@ class TrainingHistory:
 def _features(x: ArrayLike, n_features: int | None = None) -> np.ndarray:
     arr = as_float_array(x, "x").astype(np.float64, copy=False)
     if arr.ndim != 2:
-        raise ValueError(f"x must be 2-D, (examples, features); got shape {arr.shape}")
+        raise ValueError(
+            f"x must be 2-D, (examples, features); got shape {arr.shape}"
+        )
     if n_features is not None and arr.shape[1] != n_features:
-        raise ValueError(f"x has {arr.shape[1]} features per example, the model expects {n_features}")
+        raise ValueError(
+            f"x has {arr.shape[1]} features per example, the model expects {n_features}"
+        )
     if not np.all(np.isfinite(arr)):
-        raise ValueError("x contains NaN or inf; clean or impute the features first")
+        raise ValueError(
+            "x contains NaN or inf; clean or impute the features first"
+        )
     return arr
 
 
-def _labels(y: ArrayLike, n: int, n_classes: int | None) -> tuple[np.ndarray, int]:
+def _labels(
+    y: ArrayLike, n: int, n_classes: int | None
+) -> tuple[np.ndarray, int]:
     labels = np.asarray(y)
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"y must hold integer class labels, got dtype {labels.dtype}")
+        raise TypeError(
+            f"y must hold integer class labels, got dtype {labels.dtype}"
+        )
     if labels.shape != (n,):
-        raise ValueError(f"y must have shape ({n},), one label per row of x; got {labels.shape}")
+        raise ValueError(
+            f"y must have shape ({n},), one label per row of x; got {labels.shape}"
+        )
     k = int(labels.max()) + 1 if n_classes is None else n_classes
     if labels.min() < 0 or labels.max() >= k:
-        raise ValueError(f"labels must lie in 0..{k - 1}, got values from {labels.min()} to {labels.max()}")
+        raise ValueError(
+            f"labels must lie in 0..{k - 1}, got values from {labels.min()} to {labels.max()}"
+        )
     return labels.astype(np.int64), k
 
 
 def _positive(value: object, name: str, kind: type = numbers.Real) -> None:
     if isinstance(value, bool) or not isinstance(value, kind) or not value > 0:
-        raise ValueError(f"{name} must be a positive {'integer' if kind is numbers.Integral else 'number'}, got {value!r}")
+        raise ValueError(
+            f"{name} must be a positive {'integer' if kind is numbers.Integral else 'number'}, got {value!r}"
+        )
 
 
 def train_classifier(
@@ -139,12 +157,22 @@ def train_classifier(
     for value, name in [(epochs, "epochs"), (batch_size, "batch_size")]:
         _positive(value, name, numbers.Integral)
     _positive(learning_rate, "learning_rate")
-    if isinstance(hidden, bool) or not isinstance(hidden, numbers.Integral) or hidden < 0:
-        raise ValueError(f"hidden must be a non-negative integer (0 for softmax regression), got {hidden!r}")
+    if (
+        isinstance(hidden, bool)
+        or not isinstance(hidden, numbers.Integral)
+        or hidden < 0
+    ):
+        raise ValueError(
+            f"hidden must be a non-negative integer (0 for softmax regression), got {hidden!r}"
+        )
     if not 0 <= weight_decay < np.inf:
-        raise ValueError(f"weight_decay must be a non-negative number, got {weight_decay!r}")
+        raise ValueError(
+            f"weight_decay must be a non-negative number, got {weight_decay!r}"
+        )
     if not 0 <= label_smoothing < 1:
-        raise ValueError(f"label_smoothing must lie in [0, 1), got {label_smoothing!r}")
+        raise ValueError(
+            f"label_smoothing must lie in [0, 1), got {label_smoothing!r}"
+        )
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must lie in [0, 1), got {momentum!r}")
     validation = None
@@ -159,7 +187,12 @@ def train_classifier(
     # He initialisation for the ReLU layer; the output layer starts small so the first
     # predictions are close to uniform. Softmax regression starts at exactly zero.
     weights = [
-        rng.normal(scale=np.sqrt(2.0 / fan_in) if i < len(widths) - 2 else 0.01 * (hidden > 0), size=(fan_in, fan_out))
+        rng.normal(
+            scale=np.sqrt(2.0 / fan_in)
+            if i < len(widths) - 2
+            else 0.01 * (hidden > 0),
+            size=(fan_in, fan_out),
+        )
         for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:]))
     ]
     biases = [np.zeros(fan_out) for fan_out in widths[1:]]
@@ -171,29 +204,50 @@ def train_classifier(
     for _ in range(epochs):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             activations = [features[batch]]
             for layer, (w, b) in enumerate(zip(weights, biases)):
                 z = activations[-1] @ w + b
-                activations.append(np.maximum(z, 0.0) if layer < len(weights) - 1 else z)
-            delta = (softmax(activations[-1]) - smoothed[batch]) / batch.size  # dL/dlogits = (p - y) / N
+                activations.append(
+                    np.maximum(z, 0.0) if layer < len(weights) - 1 else z
+                )
+            delta = (
+                softmax(activations[-1]) - smoothed[batch]
+            ) / batch.size  # dL/dlogits = (p - y) / N
             grads_w, grads_b = [], []
             for layer in reversed(range(len(weights))):
-                grads_w.append(activations[layer].T @ delta + weight_decay * weights[layer])
+                grads_w.append(
+                    activations[layer].T @ delta
+                    + weight_decay * weights[layer]
+                )
                 grads_b.append(delta.sum(axis=0))
                 if layer:
-                    delta = (delta @ weights[layer].T) * (activations[layer] > 0)
+                    delta = (delta @ weights[layer].T) * (
+                        activations[layer] > 0
+                    )
             grads = grads_w[::-1] + grads_b[::-1]
             for param, vel, grad in zip(weights + biases, velocity, grads):
                 vel *= momentum
                 vel -= learning_rate * grad
                 param += vel
-        model = SoftmaxClassifier(tuple(w.copy() for w in weights), tuple(b.copy() for b in biases))
-        train_loss.append(float(cross_entropy(model.logits(features), labels, label_smoothing=label_smoothing)))
+        model = SoftmaxClassifier(
+            tuple(w.copy() for w in weights), tuple(b.copy() for b in biases)
+        )
+        train_loss.append(
+            float(
+                cross_entropy(
+                    model.logits(features),
+                    labels,
+                    label_smoothing=label_smoothing,
+                )
+            )
+        )
         if validation is not None:
             logits = model.logits(validation[0])
             val_loss.append(float(cross_entropy(logits, validation[1])))
-            val_acc.append(float(np.mean(np.argmax(logits, axis=1) == validation[1])))
+            val_acc.append(
+                float(np.mean(np.argmax(logits, axis=1) == validation[1]))
+            )
     history = TrainingHistory(
         train_loss=np.array(train_loss),
         val_loss=np.array(val_loss) if validation is not None else None,
@@ -202,7 +256,9 @@ def train_classifier(
     return model, history
 
 
-def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np.ndarray:
+def confusion_matrix(
+    y_true: ArrayLike, y_pred: ArrayLike, n_classes: int
+) -> np.ndarray:
     """Counts ``C[i, j]`` of examples of true class ``i`` predicted as class ``j``, shape ``(K, K)``.
 
     Example:
@@ -213,10 +269,14 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np
     true = np.asarray(y_true)
     pred = np.asarray(y_pred)
     if true.shape != pred.shape or true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be 1-D of the same length, got {true.shape} and {pred.shape}")
+        raise ValueError(
+            f"y_true and y_pred must be 1-D of the same length, got {true.shape} and {pred.shape}"
+        )
     for arr, name in [(true, "y_true"), (pred, "y_pred")]:
         if arr.dtype.kind not in "iu":
-            raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
+            raise TypeError(
+                f"{name} must hold integer class labels, got dtype {arr.dtype}"
+            )
         if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
             raise ValueError(f"{name} has labels outside 0..{n_classes - 1}")
     counts = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -234,8 +294,14 @@ def top_k_accuracy(logits: ArrayLike, labels: ArrayLike, k: int) -> float:
     z = as_float_array(logits, "logits")
     true = np.asarray(labels)
     if z.ndim != 2 or true.shape != (z.shape[0],):
-        raise ValueError(f"logits must be (n, K) and labels (n,), got {z.shape} and {true.shape}")
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= z.shape[1]:
+        raise ValueError(
+            f"logits must be (n, K) and labels (n,), got {z.shape} and {true.shape}"
+        )
+    if (
+        isinstance(k, bool)
+        or not isinstance(k, numbers.Integral)
+        or not 1 <= k <= z.shape[1]
+    ):
         raise ValueError(f"k must be an integer in 1..{z.shape[1]}, got {k!r}")
     top = np.argsort(-z, axis=1, kind="stable")[:, :k]
     return float(np.mean(np.any(top == true[:, None], axis=1)))

@@ -97,12 +97,19 @@ def _validated(x: ArrayLike, axis: Any) -> tuple[np.ndarray, int]:
 
 # --- special values -------------------------------------------------------------------------------
 
+
 def _finite_or_zero(m: np.ndarray) -> np.ndarray:
     """The row maxima to shift by: ``m``, or 0 where ``m`` is not finite (``inf - inf`` would be NaN)."""
-    return m if np.isfinite(m).all() else np.where(np.isfinite(m), m, 0).astype(m.dtype)
+    return (
+        m
+        if np.isfinite(m).all()
+        else np.where(np.isfinite(m), m, 0).astype(m.dtype)
+    )
 
 
-def _apply_policy(z: np.ndarray, m: np.ndarray, out: np.ndarray, kind: str) -> None:
+def _apply_policy(
+    z: np.ndarray, m: np.ndarray, out: np.ndarray, kind: str
+) -> None:
     """Overwrite, in ``out``, the rows whose maximum ``m`` is not finite with the policy's answer.
 
     Those are exactly the rows with a NaN, with a ``+inf``, or with only ``-inf``:
@@ -117,12 +124,18 @@ def _apply_policy(z: np.ndarray, m: np.ndarray, out: np.ndarray, kind: str) -> N
     is_posinf = np.isposinf(zs)
     n_posinf = is_posinf.sum(axis=1, keepdims=True)
     if kind == "logsumexp":
-        value = np.where(has_nan, np.nan, np.where(n_posinf > 0, np.inf, -np.inf))
+        value = np.where(
+            has_nan, np.nan, np.where(n_posinf > 0, np.inf, -np.inf)
+        )
     else:
-        share = is_posinf / np.maximum(n_posinf, 1)  # 1/k on the k entries equal to +inf
+        share = is_posinf / np.maximum(
+            n_posinf, 1
+        )  # 1/k on the k entries equal to +inf
         if kind == "log_softmax":
             share = np.log(share)
-        value = np.where(has_nan | (n_posinf == 0), np.nan, share)  # NaN row, or all -inf: NaN
+        value = np.where(
+            has_nan | (n_posinf == 0), np.nan, share
+        )  # NaN row, or all -inf: NaN
     out[special] = value
 
 
@@ -130,6 +143,7 @@ def _apply_policy(z: np.ndarray, m: np.ndarray, out: np.ndarray, kind: str) -> N
 # Every kernel has the signature kernel(z, out, scratch, work, temperature): z is a block of rows
 # (B, K), out the matching block of the result ((B, K), or (B, 1) for logsumexp), scratch a list of
 # (B, K) arrays of dtype `work` to reuse (allocated once per call, not once per block).
+
 
 def _softmax_block(z, out, scratch, work, temperature) -> None:
     """``exp((z - m)/T) / sum``: five passes over a block held in cache, in place.
@@ -140,7 +154,9 @@ def _softmax_block(z, out, scratch, work, temperature) -> None:
     """
     m = np.max(z, axis=1, keepdims=True)  # in z's own dtype: exact
     w = out if out.dtype == work else scratch[0]
-    np.subtract(z, _finite_or_zero(m), out=w, dtype=work)  # -1e308 - 1e308 = -inf is right: exp gives 0
+    np.subtract(
+        z, _finite_or_zero(m), out=w, dtype=work
+    )  # -1e308 - 1e308 = -inf is right: exp gives 0
     if temperature != 1.0:
         np.divide(w, temperature, out=w)
     np.exp(w, out=w)
@@ -177,7 +193,9 @@ def _log_denominator(z, w, e, temperature):
     if temperature != 1.0:
         np.divide(w, temperature, out=w)
     np.exp(w, out=e)
-    e[np.arange(e.shape[0]), np.argmax(w, axis=1)] = 0  # drop the maximum's exp(0) = 1
+    e[np.arange(e.shape[0]), np.argmax(w, axis=1)] = (
+        0  # drop the maximum's exp(0) = 1
+    )
     return m, np.log1p(np.sum(e, axis=1, keepdims=True))
 
 
@@ -197,6 +215,7 @@ def _logsumexp_block(z, out, scratch, work, temperature) -> None:
 
 
 # --- the accurate float64 kernels: error-free transformations ---------------------------------------
+
 
 def _two_diff(a, b, hi, lo, tmp) -> None:
     """Knuth's TwoSum for ``a - b``: ``hi = fl(a - b)`` and ``lo`` its rounding error: ``hi + lo == a - b`` exactly.
@@ -242,10 +261,14 @@ def _dd_divide(hi, lo, temperature) -> None:
     """``(hi + lo) / T`` as a new double-double, in place: ``hi = fl(hi / T)``, ``lo`` the rest over ``T``."""
     q = hi / temperature
     p, p_err = _two_prod(q, temperature)  # p + p_err == q * T exactly
-    np.add((hi - p) - p_err, lo, out=lo)  # hi - p is exact (Sterbenz): the remainder hi + lo - q*T
+    np.add(
+        (hi - p) - p_err, lo, out=lo
+    )  # hi - p is exact (Sterbenz): the remainder hi + lo - q*T
     np.divide(lo, temperature, out=lo)
     hi[...] = q
-    np.copyto(lo, 0.0, where=np.isnan(lo))  # q = -inf or beyond 1e300 (split overflow): exp(q) = 0 there
+    np.copyto(
+        lo, 0.0, where=np.isnan(lo)
+    )  # q = -inf or beyond 1e300 (split overflow): exp(q) = 0 there
 
 
 def _shifted_dd(z, m, temperature, hi, lo, tmp, clean=True) -> None:
@@ -264,13 +287,19 @@ def _shifted_dd(z, m, temperature, hi, lo, tmp, clean=True) -> None:
     else:
         _two_diff(z, shift, hi, lo, tmp)
     if temperature != 1.0:
-        overflowed = np.isneginf(hi) & np.isfinite(z)  # z - m beyond the range; (z - m)/T may be back in it
+        overflowed = np.isneginf(hi) & np.isfinite(
+            z
+        )  # z - m beyond the range; (z - m)/T may be back in it
         _dd_divide(hi, lo, temperature)
         if overflowed.any():  # rare: such entries are far beyond exp's range, z/T - m/T is accurate enough
-            hi[overflowed] = (z / temperature - shift / temperature)[overflowed]
+            hi[overflowed] = (z / temperature - shift / temperature)[
+                overflowed
+            ]
             lo[overflowed] = 0.0
     elif clean:
-        np.fmax(lo, -1e300, out=lo)  # NaN (only where hi = -inf) becomes finite, and exp(hi) = 0 there
+        np.fmax(
+            lo, -1e300, out=lo
+        )  # NaN (only where hi = -inf) becomes finite, and exp(hi) = 0 there
 
 
 def _extraction_grid(k: int, bound):
@@ -307,7 +336,9 @@ def _log_dd(s_hi, s_lo):
     log_s = np.log(s_hi)
     inv_s = np.exp(-log_s)  # about 1 / s
     p, p_err = _two_prod(s_hi, inv_s)
-    return log_s, (p - 1.0) + (p_err + s_lo * inv_s)  # p - 1 is exact: p is within a few ulp of 1
+    return log_s, (p - 1.0) + (
+        p_err + s_lo * inv_s
+    )  # p - 1 is exact: p is within a few ulp of 1
 
 
 def _exp_is_safe_unshifted(m, k: int, lowest: float, largest: float) -> bool:
@@ -327,15 +358,23 @@ def _softmax_block_accurate(z, out, scratch, work, temperature) -> None:
     lo, tmp = scratch
     m = np.max(z, axis=1, keepdims=True)
     # Softmax: with m >= 0 the sum is at least 1, so what underflows is below the result's ulp.
-    if temperature == 1.0 and _exp_is_safe_unshifted(m, z.shape[1], 0.0, np.finfo(m.dtype).max):
-        np.exp(z, out=out)  # no shift, so no rounding for exp to amplify: only exp's own error
+    if temperature == 1.0 and _exp_is_safe_unshifted(
+        m, z.shape[1], 0.0, np.finfo(m.dtype).max
+    ):
+        np.exp(
+            z, out=out
+        )  # no shift, so no rounding for exp to amplify: only exp's own error
         sigma = _extraction_grid(z.shape[1], np.exp(m))
     else:
         _shifted_dd(z, m, temperature, out, lo, tmp)
         np.exp(out, out=out)
         np.multiply(out, lo, out=lo)
-        np.add(out, lo, out=out)  # exp(hi + lo) = exp(hi) (1 + lo), to within lo**2 < 1e-26
-        sigma = _extraction_grid(z.shape[1], 1.0)  # every term is at most exp(0) = 1
+        np.add(
+            out, lo, out=out
+        )  # exp(hi + lo) = exp(hi) (1 + lo), to within lo**2 < 1e-26
+        sigma = _extraction_grid(
+            z.shape[1], 1.0
+        )  # every term is at most exp(0) = 1
     s_hi, s_lo = _exact_row_sums(out, sigma, tmp)
     np.divide(out, s_hi + s_lo, out=out)
     _apply_policy(z, m, out, "softmax")
@@ -368,7 +407,9 @@ def _log_sum_exp_direct(z, top, m, scratch):
     e[rows, top] = 0.0  # the other terms, every one at most E
     sigma = _extraction_grid(z.shape[1], big)
     np.add(e, sigma, out=tmp)
-    np.subtract(tmp, sigma, out=tmp)  # q on sigma's ulp grid: the q of a row add up exactly
+    np.subtract(
+        tmp, sigma, out=tmp
+    )  # q on sigma's ulp grid: the q of a row add up exactly
     t_hi = _row_sums(tmp)
     np.subtract(e, tmp, out=tmp)  # the remainders e - q, exact and tiny
     t_lo = _row_sums(tmp)
@@ -383,7 +424,9 @@ def _log_sum_exp_direct(z, top, m, scratch):
     sum_hi, sum_err = _two_sum(big, t_hi)
     direct_hi, direct_lo = _log_dd(sum_hi, sum_err + t_lo)
     small = s < 1.0
-    return np.where(small, c_hi, direct_hi), np.where(small, c_err + log_lo, direct_lo)
+    return np.where(small, c_hi, direct_hi), np.where(
+        small, c_err + log_lo, direct_lo
+    )
 
 
 def _log_sum_exp_shifted(z, m, scratch, temperature):
@@ -397,7 +440,9 @@ def _log_sum_exp_shifted(z, m, scratch, temperature):
     hi, lo, e, tmp = scratch[:4]
     _shifted_dd(z, m, temperature, hi, lo, tmp=e, clean=False)
     np.exp(hi, out=e)
-    sum_e_lo = np.einsum("ij,ij->i", e, lo)[:, None]  # the first-order correction sum E*lo, in one pass
+    sum_e_lo = np.einsum("ij,ij->i", e, lo)[
+        :, None
+    ]  # the first-order correction sum E*lo, in one pass
     bad = np.isnan(sum_e_lo[:, 0])
     if bad.any():  # rare: hi = -inf made lo NaN or inf where E = 0; those terms contribute nothing
         sum_e_lo[bad] = np.nansum(e[bad] * lo[bad], axis=1, keepdims=True)
@@ -422,7 +467,9 @@ def _logsumexp_dd(z, scratch):
     m = z[np.arange(z.shape[0]), top][:, None]
     # The log functions: exp(m) far above the subnormals (what underflows is below e**-60 ulp of
     # the sum), and everything below 1e300, where Dekker's product can still split it.
-    if _exp_is_safe_unshifted(m, z.shape[1], np.log(np.finfo(m.dtype).tiny) + 60.0, 1e300):
+    if _exp_is_safe_unshifted(
+        m, z.shape[1], np.log(np.finfo(m.dtype).tiny) + 60.0, 1e300
+    ):
         return m, *_log_sum_exp_direct(z, top, m, scratch)
     _, log_hi, log_lo = _log_sum_exp_shifted(z, m, scratch, 1.0)
     c_hi, c_err = _two_sum(_finite_or_zero(m), log_hi)  # m + L can cancel
@@ -473,23 +520,43 @@ _KERNELS = {
 }
 
 
-def _apply(kind: str, x: ArrayLike, axis: Any, accurate: Any, temperature: Any = 1.0,
-           keepdims: bool = False) -> np.ndarray:
+def _apply(
+    kind: str,
+    x: ArrayLike,
+    axis: Any,
+    accurate: Any,
+    temperature: Any = 1.0,
+    keepdims: bool = False,
+) -> np.ndarray:
     """Validate; lay ``x`` out as rows along ``axis``; run the block kernel of ``kind`` block by block."""
     t = check_temperature(temperature)
     acc = check_accurate(accurate)
     z, ax = _validated(x, axis)
     # float16 is computed in float32; in accurate mode float16 and float32 are computed in float64.
     work = np.dtype(np.float64) if acc else working_dtype(z.dtype)
-    kernel, n_scratch = _KERNELS[kind, "default" if not acc else "accurate" if z.dtype == np.float64 else "wide"]
+    kernel, n_scratch = _KERNELS[
+        kind,
+        "default"
+        if not acc
+        else "accurate"
+        if z.dtype == np.float64
+        else "wide",
+    ]
     moved = np.moveaxis(z, ax, -1)  # rows along the last axis: a view
     k = moved.shape[-1]
     rows = moved.reshape(-1, k)  # a view too, unless the layout forbids it
-    out = np.empty(moved.shape if kind != "logsumexp" else moved.shape[:-1], dtype=z.dtype)
+    out = np.empty(
+        moved.shape if kind != "logsumexp" else moved.shape[:-1], dtype=z.dtype
+    )
     out_rows = out.reshape(rows.shape[0], k if kind != "logsumexp" else 1)
     step = max(1, _BLOCK_BYTES // (k * work.itemsize))
-    scratch = [np.empty((min(step, rows.shape[0]), k), dtype=work) for _ in range(n_scratch)]
-    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+    scratch = [
+        np.empty((min(step, rows.shape[0]), k), dtype=work)
+        for _ in range(n_scratch)
+    ]
+    with np.errstate(
+        over="ignore", under="ignore", invalid="ignore", divide="ignore"
+    ):
         if 256 <= k < np.getbufsize():
             # For rows shorter than NumPy's ufunc buffer (8192 elements), `z - m` with m broadcast
             # along the row goes through the buffer, m copied element by element; a buffer no
@@ -498,7 +565,9 @@ def _apply(kind: str, x: ArrayLike, axis: Any, accurate: Any, temperature: Any =
         for start in range(0, rows.shape[0], step):
             block = slice(start, start + step)
             n = len(rows[block])
-            kernel(rows[block], out_rows[block], [s[:n] for s in scratch], work, t)
+            kernel(
+                rows[block], out_rows[block], [s[:n] for s in scratch], work, t
+            )
     if kind == "logsumexp":
         return np.expand_dims(out, ax) if keepdims else out
     return np.moveaxis(out, -1, ax)
@@ -506,7 +575,14 @@ def _apply(kind: str, x: ArrayLike, axis: Any, accurate: Any, temperature: Any =
 
 # --- the public functions ---------------------------------------------------------------------------
 
-def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0, *, accurate: bool = False) -> np.ndarray:
+
+def softmax(
+    x: ArrayLike,
+    axis: int = -1,
+    temperature: float = 1.0,
+    *,
+    accurate: bool = False,
+) -> np.ndarray:
     r"""Softmax along ``axis``: :math:`p_i = \exp(z_i / T) / \sum_j \exp(z_j / T)`.
 
     Computed stably as :math:`\exp((z_i - \max z)/T) / \sum_j \exp((z_j - \max z)/T)`,
@@ -554,7 +630,13 @@ def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0, *, accurate:
     return _apply("softmax", x, axis, accurate, temperature)
 
 
-def log_softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0, *, accurate: bool = False) -> np.ndarray:
+def log_softmax(
+    x: ArrayLike,
+    axis: int = -1,
+    temperature: float = 1.0,
+    *,
+    accurate: bool = False,
+) -> np.ndarray:
     r"""Logarithm of the softmax: :math:`\log p_i = z_i/T - \operatorname{logsumexp}(\mathbf z/T)`.
 
     Never computed as ``log(softmax(x))``: a probability that underflows to 0
@@ -597,7 +679,13 @@ def log_softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0, *, accur
     return _apply("log_softmax", x, axis, accurate, temperature)
 
 
-def logsumexp(x: ArrayLike, axis: int = -1, keepdims: bool = False, *, accurate: bool = False) -> np.ndarray:
+def logsumexp(
+    x: ArrayLike,
+    axis: int = -1,
+    keepdims: bool = False,
+    *,
+    accurate: bool = False,
+) -> np.ndarray:
     r"""Log-sum-exp along ``axis``: :math:`\log \sum_i \exp(z_i)`, the "smooth maximum".
 
     Computed as :math:`m + \operatorname{log1p}(s)` with :math:`m = \max_i z_i` and
@@ -662,7 +750,9 @@ def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
         >>> softmax_naive([1000.0, 0.0])
         array([nan,  0.])
     """
-    arr, ax = _validated(x, axis)  # no float16 -> float32 cast: it overflows in the input's own dtype
+    arr, ax = _validated(
+        x, axis
+    )  # no float16 -> float32 cast: it overflows in the input's own dtype
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         e = np.exp(arr)
         return e / np.sum(e, axis=ax, keepdims=True)

@@ -49,8 +49,14 @@ class DataSplit:
 
 
 def _check_fraction(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not 0 < value < 1
+    ):
+        raise ValueError(
+            f"{name} must be a number strictly between 0 and 1, got {value!r}"
+        )
     return float(value)
 
 
@@ -71,8 +77,14 @@ def stratified_indices(
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D, got shape {labels.shape}")
-    if not fractions or any(not 0 < f <= 1 for f in fractions) or not np.isclose(sum(fractions), 1.0):
-        raise ValueError(f"fractions must be positive and sum to 1, got {fractions!r}")
+    if (
+        not fractions
+        or any(not 0 < f <= 1 for f in fractions)
+        or not np.isclose(sum(fractions), 1.0)
+    ):
+        raise ValueError(
+            f"fractions must be positive and sum to 1, got {fractions!r}"
+        )
     rng = np.random.default_rng(seed)
     cuts = np.cumsum(fractions)[:-1]
     parts: list[list[np.ndarray]] = [[] for _ in fractions]
@@ -99,16 +111,25 @@ def load_digits_split(
     val = _check_fraction(val_fraction, "val_fraction")
     test = _check_fraction(test_fraction, "test_fraction")
     if val + test >= 1:
-        raise ValueError(f"val_fraction + test_fraction must leave training data, got {val} + {test} >= 1")
-    from sklearn.datasets import load_digits  # imported here: only this function needs scikit-learn
+        raise ValueError(
+            f"val_fraction + test_fraction must leave training data, got {val} + {test} >= 1"
+        )
+    from sklearn.datasets import (
+        load_digits,
+    )  # imported here: only this function needs scikit-learn
 
     digits = load_digits()
     x = digits.data / 16.0
     y = digits.target.astype(np.int64)
-    train, validation, testing = stratified_indices(y, (1 - val - test, val, test), seed=seed)
+    train, validation, testing = stratified_indices(
+        y, (1 - val - test, val, test), seed=seed
+    )
     return DataSplit(
-        x_train=x[train], y_train=y[train],
-        x_val=x[validation], y_val=y[validation],
-        x_test=x[testing], y_test=y[testing],
+        x_train=x[train],
+        y_train=y[train],
+        x_val=x[validation],
+        y_val=y[validation],
+        x_test=x[testing],
+        y_test=y[testing],
         class_names=tuple(str(name) for name in digits.target_names),
     )

@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_class_axis, check_probability_rows
+from softmax_lib._validation import (
+    as_float_array,
+    check_class_axis,
+    check_probability_rows,
+)
 
 
 def softmax_jacobian(p: ArrayLike) -> np.ndarray:

@@ -7,7 +7,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_class_axis, check_probability_rows
+from softmax_lib._validation import (
+    as_float_array,
+    check_class_axis,
+    check_probability_rows,
+)
 from softmax_lib.core import log_softmax
 
 Reduction = Literal["mean", "sum", "none"]
@@ -21,7 +25,9 @@ def _class_indices(target: np.ndarray, num_classes: int) -> np.ndarray:
         )
     if target.size and (target.min() < 0 or target.max() >= num_classes):
         bad = target.min() if target.min() < 0 else target.max()
-        raise ValueError(f"target holds class index {bad}, but logits have {num_classes} classes (valid: 0..{num_classes - 1})")
+        raise ValueError(
+            f"target holds class index {bad}, but logits have {num_classes} classes (valid: 0..{num_classes - 1})"
+        )
     return target.astype(np.intp)
 
 
@@ -70,9 +76,16 @@ def cross_entropy(
     check_class_axis(z, "logits")
     num_classes = z.shape[-1]
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    if isinstance(label_smoothing, (bool, np.bool_)) or not 0 <= label_smoothing < 1:
-        raise ValueError(f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}")
+        raise ValueError(
+            f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}"
+        )
+    if (
+        isinstance(label_smoothing, (bool, np.bool_))
+        or not 0 <= label_smoothing < 1
+    ):
+        raise ValueError(
+            f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}"
+        )
 
     t = np.asarray(target)
     log_p = log_softmax(z, axis=-1)
@@ -82,14 +95,18 @@ def cross_entropy(
         if label_smoothing:
             with np.errstate(invalid="ignore"):
                 uniform_term = np.mean(log_p, axis=-1)
-            losses = -((1 - label_smoothing) * picked + label_smoothing * uniform_term)
+            losses = -(
+                (1 - label_smoothing) * picked + label_smoothing * uniform_term
+            )
         else:
             losses = -picked
     elif t.shape == z.shape:
         probs = as_float_array(t, "target")
         check_probability_rows(probs, "target")
         if label_smoothing:
-            probs = (1 - label_smoothing) * probs + label_smoothing / num_classes
+            probs = (
+                1 - label_smoothing
+            ) * probs + label_smoothing / num_classes
         # 0 * log p is taken as 0 even where log p is -inf (a masked class).
         terms = probs * np.where(probs > 0, log_p, 0.0)
         losses = -np.sum(terms, axis=-1)

@@ -49,7 +49,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_axis, check_count, check_not_empty, working_dtype
+from softmax_lib._validation import (
+    as_float_array,
+    check_axis,
+    check_count,
+    check_not_empty,
+    working_dtype,
+)
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
@@ -123,7 +129,9 @@ def rescale_factor(old_max: ArrayLike, new_max: ArrayLike) -> np.ndarray:
         return np.where(old == new, 1, np.exp(old - new))
 
 
-def empty_state(shape: tuple[int, ...], dtype: Any = np.float64) -> NormaliserState:
+def empty_state(
+    shape: tuple[int, ...], dtype: Any = np.float64
+) -> NormaliserState:
     """The state of a row of which nothing has been read: ``max = -inf``, ``rest = -1`` (``d = 0``).
 
     It is the identity of :func:`merge`: ``merge(empty_state(s), state)`` is ``state``.
@@ -146,7 +154,9 @@ def empty_state(shape: tuple[int, ...], dtype: Any = np.float64) -> NormaliserSt
     if dt not in (np.float16, np.float32, np.float64):
         raise TypeError(f"dtype must be float16, float32 or float64, got {dt}")
     dt = working_dtype(dt)
-    return NormaliserState(np.full(shape, -np.inf, dtype=dt), np.full(shape, -1, dtype=dt))
+    return NormaliserState(
+        np.full(shape, -np.inf, dtype=dt), np.full(shape, -1, dtype=dt)
+    )
 
 
 def _block_state_last_axis(z: np.ndarray) -> NormaliserState:
@@ -190,7 +200,9 @@ def block_state(x: ArrayLike, axis: int = -1) -> NormaliserState:
         state = empty_state(z.shape[:-1] + (1,), z.dtype)
     else:
         state = _block_state_last_axis(z)
-    return NormaliserState(np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax))
+    return NormaliserState(
+        np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax)
+    )
 
 
 def merge(a: NormaliserState, b: NormaliserState) -> NormaliserState:
@@ -222,7 +234,9 @@ def merge(a: NormaliserState, b: NormaliserState) -> NormaliserState:
     try:
         np.broadcast_shapes(np.shape(a.max), np.shape(b.max))
     except ValueError:
-        raise ValueError(f"the states have shapes {np.shape(a.max)} and {np.shape(b.max)}, which do not broadcast") from None
+        raise ValueError(
+            f"the states have shapes {np.shape(a.max)} and {np.shape(b.max)}, which do not broadcast"
+        ) from None
     m = np.maximum(a.max, b.max)  # NaN if either is NaN
     a_wins = ~(b.max > a.max)
     rest_win = np.where(a_wins, a.rest, b.rest)
@@ -237,13 +251,19 @@ def _stream(z: np.ndarray, block_size: int) -> NormaliserState:
     """One pass over the last axis of ``z`` in blocks of ``block_size``: the merged state."""
     state = empty_state(z.shape[:-1] + (1,), z.dtype)
     for start in range(0, z.shape[-1], block_size):
-        state = merge(state, _block_state_last_axis(z[..., start:start + block_size]))
+        state = merge(
+            state, _block_state_last_axis(z[..., start : start + block_size])
+        )
     return state
 
 
-def _prepare(x: ArrayLike, axis: Any, block_size: Any) -> tuple[np.ndarray, int, np.dtype, int]:
+def _prepare(
+    x: ArrayLike, axis: Any, block_size: Any
+) -> tuple[np.ndarray, int, np.dtype, int]:
     """Validate; return ``x`` in the working dtype with ``axis`` moved last, the axis, the output dtype, the block size."""
-    bs = check_count(block_size, "block_size", 1, "1 reads one entry at a time")
+    bs = check_count(
+        block_size, "block_size", 1, "1 reads one entry at a time"
+    )
     arr = as_float_array(x)
     ax = check_axis(axis, arr.ndim)
     check_not_empty(arr, ax)
@@ -251,7 +271,9 @@ def _prepare(x: ArrayLike, axis: Any, block_size: Any) -> tuple[np.ndarray, int,
     return z, ax, arr.dtype, bs
 
 
-def online_normaliser(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE) -> NormaliserState:
+def online_normaliser(
+    x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
+) -> NormaliserState:
     r"""Pass 1 of the online softmax: the row maximum and normaliser in one read of ``x``.
 
     Reads ``x`` along ``axis`` in blocks of ``block_size`` entries and merges
@@ -277,10 +299,17 @@ def online_normaliser(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BL
     """
     z, ax, _, bs = _prepare(x, axis, block_size)
     state = _stream(z, bs)
-    return NormaliserState(np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax))
+    return NormaliserState(
+        np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax)
+    )
 
 
-def online_logsumexp(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE, keepdims: bool = False) -> np.ndarray:
+def online_logsumexp(
+    x: ArrayLike,
+    axis: int = -1,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    keepdims: bool = False,
+) -> np.ndarray:
     r"""Log-sum-exp :math:`\log \sum_j e^{z_j}` in one pass: :math:`m + \operatorname{log1p}(\text{rest})`.
 
     Agrees with :func:`softmax_lib.core.logsumexp` to rounding, for any block size.
@@ -309,7 +338,9 @@ def online_logsumexp(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLO
     return np.asarray(out).astype(out_dtype, copy=False)
 
 
-def online_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE) -> np.ndarray:
+def online_softmax(
+    x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
+) -> np.ndarray:
     r"""Softmax in two passes over ``x``: the online normaliser, then :math:`p_i = e^{z_i - m} / d`.
 
     Agrees with :func:`softmax_lib.core.softmax` to rounding, for any block size,
@@ -337,12 +368,19 @@ def online_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK
     z, ax, out_dtype, bs = _prepare(x, axis, block_size)
     state = _stream(z, bs)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        p = np.exp(np.where(z == state.max, 0, z - state.max)) / state.normaliser
-    p = np.where(state.max == -np.inf, np.nan, p)  # all -inf row: 0/0, no distribution
+        p = (
+            np.exp(np.where(z == state.max, 0, z - state.max))
+            / state.normaliser
+        )
+    p = np.where(
+        state.max == -np.inf, np.nan, p
+    )  # all -inf row: 0/0, no distribution
     return np.moveaxis(p, -1, ax).astype(out_dtype, copy=False)
 
 
-def online_log_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE) -> np.ndarray:
+def online_log_softmax(
+    x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
+) -> np.ndarray:
     r"""Log-softmax in two passes: :math:`\log p_i = (z_i - m) - \operatorname{log1p}(\text{rest})`.
 
     Agrees with :func:`softmax_lib.core.log_softmax` to rounding, for any block size.

@@ -40,9 +40,13 @@ def _one_row(z: ArrayLike, num_classes: int | None = None) -> np.ndarray:
     """``z`` as one 1-D row of logits, of ``num_classes`` entries when that is given."""
     logits = as_float_array(z, "z")
     if logits.ndim != 1:
-        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+        raise ValueError(
+            f"z must be one row of logits (1-D), got shape {logits.shape}"
+        )
     if num_classes is not None and logits.size != num_classes:
-        raise ValueError(f"z must be one row of {num_classes} logits, got shape {logits.shape}")
+        raise ValueError(
+            f"z must be one row of {num_classes} logits, got shape {logits.shape}"
+        )
     return logits
 
 
@@ -81,7 +85,9 @@ def logits_and_probabilities(
     ax_p.bar_label(bars, labels=[f"{p:.3f}" for p in probs], padding=2)
     ax_p.set_ylim(0, 1.1)
     ax_p.set_ylabel("probability")
-    ax_p.set_title("softmax" if temperature == 1.0 else f"softmax, T = {temperature:g}")
+    ax_p.set_title(
+        "softmax" if temperature == 1.0 else f"softmax, T = {temperature:g}"
+    )
     return ax_z, ax_p
 
 
@@ -107,7 +113,9 @@ def probability_curves(
     """
     logits = _one_row(z)
     if not -logits.size <= index < logits.size:
-        raise ValueError(f"index {index} is out of range for {logits.size} logits")
+        raise ValueError(
+            f"index {index} is out of range for {logits.size} logits"
+        )
     xs = as_float_array(values, "values").ravel()
     names = _class_labels(labels, logits.size)
     grid = np.tile(logits, (xs.size, 1))
@@ -116,8 +124,15 @@ def probability_curves(
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     for k, name in enumerate(names):
-        ax.plot(xs, probs[:, k], label=name, linewidth=2.5 if k == index % logits.size else 1.5)
-    ax.set_xlabel(f"logit $z_{{{index % logits.size + 1}}}$ (the others fixed)")
+        ax.plot(
+            xs,
+            probs[:, k],
+            label=name,
+            linewidth=2.5 if k == index % logits.size else 1.5,
+        )
+    ax.set_xlabel(
+        f"logit $z_{{{index % logits.size + 1}}}$ (the others fixed)"
+    )
     ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title("softmax as one logit varies")
@@ -145,7 +160,9 @@ def simplex_coordinates(p: ArrayLike) -> np.ndarray:
     """
     probs = as_float_array(p, "p")
     if probs.ndim == 0 or probs.shape[-1] != 3:
-        raise ValueError(f"p must have 3 classes on its last axis, got shape {probs.shape}")
+        raise ValueError(
+            f"p must have 3 classes on its last axis, got shape {probs.shape}"
+        )
     check_probability_rows(probs, "p")
     return probs @ _TRIANGLE
 
@@ -221,11 +238,19 @@ def temperature_path(
     logits = _one_row(z, num_classes=3)
     temps = as_float_array(temperatures, "temperatures").ravel()
     if temps.size == 0:
-        raise ValueError("temperatures is empty; pass at least one temperature")
+        raise ValueError(
+            "temperatures is empty; pass at least one temperature"
+        )
     probs = np.stack([softmax(logits, temperature=float(t)) for t in temps])
     points = simplex_coordinates(probs)
     ax = draw_simplex(labels=labels, ax=ax, title=title)
-    ax.plot(points[:, 0], points[:, 1], color="tab:blue", linewidth=2, label="softmax(z / T)")
+    ax.plot(
+        points[:, 0],
+        points[:, 1],
+        color="tab:blue",
+        linewidth=2,
+        label="softmax(z / T)",
+    )
     ax.plot(*points[0], "o", color="tab:blue", label=f"T = {temps[0]:g}")
     ax.plot(*points[-1], "s", color="tab:red", label=f"T = {temps[-1]:g}")
     ax.legend(loc="upper right", fontsize="small")
@@ -259,9 +284,23 @@ def reliability_diagram(
     filled = bins.counts > 0
     lefts = bins.edges[:-1][filled]
     widths = np.diff(bins.edges)[filled]
-    ax.bar(lefts, bins.accuracy[filled], width=widths, align="edge", alpha=0.45, color=color,
-           edgecolor=color, label=label)
-    ax.plot(bins.confidence[filled], bins.accuracy[filled], "o", color=color, markersize=4)
+    ax.bar(
+        lefts,
+        bins.accuracy[filled],
+        width=widths,
+        align="edge",
+        alpha=0.45,
+        color=color,
+        edgecolor=color,
+        label=label,
+    )
+    ax.plot(
+        bins.confidence[filled],
+        bins.accuracy[filled],
+        "o",
+        color=color,
+        markersize=4,
+    )
     ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

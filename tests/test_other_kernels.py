@@ -46,8 +46,18 @@ print(json.dumps({
 
 
 def probe(*tool_args, env=None):
-    command = [sys.executable, str(TOOL), *tool_args, "--", sys.executable, "-c", PROBE]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    command = [
+        sys.executable,
+        str(TOOL),
+        *tool_args,
+        "--",
+        sys.executable,
+        "-c",
+        PROBE,
+    ]
+    out = subprocess.run(
+        command, capture_output=True, text=True, check=True, env=env
+    ).stdout
     header, _, result = out.rpartition("\n{")
     return header, json.loads("{" + result)
 
@@ -75,25 +85,41 @@ def test_each_library_reports_the_kernel_it_was_told_to_run(switched):
     if "ATEN_CPU_CAPABILITY" in variables:
         assert state["torch"] == variables["ATEN_CPU_CAPABILITY"]
     if "NPY_DISABLE_CPU_FEATURES" in variables:
-        assert not set(variables["NPY_DISABLE_CPU_FEATURES"].split()) & set(state["numpy"])
+        assert not set(variables["NPY_DISABLE_CPU_FEATURES"].split()) & set(
+            state["numpy"]
+        )
     if "OPENBLAS_CORETYPE" in variables:
         wanted = variables["OPENBLAS_CORETYPE"].lower()
         assert [arch.lower() for arch in state["openblas"]] == [wanted]
 
 
-def test_other_kernels_change_some_result_and_native_runs_change_none(native, switched):
+def test_other_kernels_change_some_result_and_native_runs_change_none(
+    native, switched
+):
     _, first = native
     _, again = probe("--native")
-    assert again["results"] == first["results"], "a library is not deterministic run to run"
+    assert again["results"] == first["results"], (
+        "a library is not deterministic run to run"
+    )
     header, state = switched
     if not chosen(header):
         pytest.skip("this CPU has nothing below its libraries' lowest kernels")
-    changed = [name for name, bits in first["results"].items() if state["results"][name] != bits]
-    assert changed, "no result changed: the second pass of `make test` would prove nothing"
+    changed = [
+        name
+        for name, bits in first["results"].items()
+        if state["results"][name] != bits
+    ]
+    assert changed, (
+        "no result changed: the second pass of `make test` would prove nothing"
+    )
 
 
 def test_a_variable_the_environment_sets_is_left_alone():
-    env = dict(os.environ, OPENBLAS_CORETYPE="Haswell", ATEN_CPU_CAPABILITY="default")
+    env = dict(
+        os.environ, OPENBLAS_CORETYPE="Haswell", ATEN_CPU_CAPABILITY="default"
+    )
     header, state = probe("--lowest", env=env)
-    assert "OPENBLAS_CORETYPE" not in chosen(header) and "ATEN_CPU_CAPABILITY" not in chosen(header)
+    assert "OPENBLAS_CORETYPE" not in chosen(
+        header
+    ) and "ATEN_CPU_CAPABILITY" not in chosen(header)
     assert state["torch"] == "default"

@@ -26,7 +26,9 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-ROLE_WITH_TEXT = re.compile(r"\{(?:term|ref|doc|numref)\}`([^`<]+?)\s*<[^`>]+>`")
+ROLE_WITH_TEXT = re.compile(
+    r"\{(?:term|ref|doc|numref)\}`([^`<]+?)\s*<[^`>]+>`"
+)
 ROLE = re.compile(r"\{(term|ref|doc|numref|eq|cite:t|cite:p|cite)\}`([^`]+)`")
 LABEL_LINE = re.compile(r"^\(([\w-]+)\)=\s*$\n?", re.M)
 
@@ -42,7 +44,11 @@ def plain_markdown(text: str) -> str:
             return f"[{body}]"
         if kind == "eq":
             return f"({body})"
-        return f"*{body.replace('-', ' ')}*" if kind in ("ref", "doc", "numref") else f"*{body}*"
+        return (
+            f"*{body.replace('-', ' ')}*"
+            if kind in ("ref", "doc", "numref")
+            else f"*{body}*"
+        )
 
     return ROLE.sub(role, text)
 
@@ -53,14 +59,18 @@ class MystToPlain(Preprocessor):
     def preprocess(self, nb, resources):
         kept = []
         for cell in nb.cells:
-            slide_type = cell.metadata.get("slideshow", {}).get("slide_type", "skip")
+            slide_type = cell.metadata.get("slideshow", {}).get(
+                "slide_type", "skip"
+            )
             if slide_type == "skip":
                 continue
             if cell.cell_type == "markdown":
                 cell.source = plain_markdown(cell.source)
             kept.append(cell)
         if not kept:
-            raise ValueError(f"{resources.get('metadata', {}).get('name')}: no cell has slide metadata")
+            raise ValueError(
+                f"{resources.get('metadata', {}).get('name')}: no cell has slide metadata"
+            )
         kept[0].metadata.setdefault("slideshow", {})["slide_type"] = "slide"
         nb.cells = kept
         return nb, resources
@@ -68,17 +78,34 @@ class MystToPlain(Preprocessor):
 
 def write_deck(notebook: pathlib.Path, out_dir: pathlib.Path) -> pathlib.Path:
     """Convert one chapter to ``out_dir/<chapter>.slides.html``; return its path."""
-    exporter = SlidesExporter(template_name="book_slides", reveal_url_prefix="reveal.js", reveal_theme="white",
-                              extra_template_basedirs=[str(pathlib.Path(__file__).parent / "slides_template")])
+    exporter = SlidesExporter(
+        template_name="book_slides",
+        reveal_url_prefix="reveal.js",
+        reveal_theme="white",
+        extra_template_basedirs=[
+            str(pathlib.Path(__file__).parent / "slides_template")
+        ],
+    )
     exporter.register_preprocessor(MystToPlain(), enabled=True)
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_input_tags={"slide-output-only", "hide-input"}, enabled=True), enabled=True)
+        TagRemovePreprocessor(
+            remove_input_tags={"slide-output-only", "hide-input"}, enabled=True
+        ),
+        enabled=True,
+    )
     nb = nbformat.read(notebook, as_version=4)
     # Drop the cells that are not on a slide before nbconvert's reveal preprocessor (which runs before
     # MystToPlain) marks where slides start and end; otherwise a slide's closing </section> is put on a
     # cell that is then removed, and the sections nest into one slide.
-    nb.cells = [cell for cell in nb.cells if cell.metadata.get("slideshow", {}).get("slide_type", "skip") != "skip"]
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem}})
+    nb.cells = [
+        cell
+        for cell in nb.cells
+        if cell.metadata.get("slideshow", {}).get("slide_type", "skip")
+        != "skip"
+    ]
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": notebook.stem}}
+    )
     target = out_dir / f"{notebook.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target
