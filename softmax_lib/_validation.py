@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import os
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,93 @@ def check_axis(axis: Any, ndim: int, name: str = "axis") -> int:
             f"{name}={axis} is out of range for an array with {ndim} dimension(s); valid values are {-ndim}..{ndim - 1}"
         )
     return int(axis) % ndim
+
+
+def check_axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """Return ``axis`` (SciPy's meaning) as a sorted tuple of non-negative axes.
+
+    An integer names one axis; ``None`` names every axis (a 0-d ``x`` is then
+    one row of one element, and the result is ``()``); a tuple of integers
+    names the union of its axes, each at most once.
+    """
+    if axis is None:
+        return tuple(range(ndim))
+    if not isinstance(axis, tuple):
+        if isinstance(axis, (bool, np.bool_)) or not isinstance(
+            axis, numbers.Integral
+        ):
+            raise TypeError(
+                f"axis must be an integer, a tuple of integers or None; "
+                f"got {axis!r}"
+            )
+        return (check_axis(axis, ndim),)
+    if not axis:
+        raise ValueError(
+            "axis=() names no axis; give an integer, a tuple of integers "
+            "or None (every axis)"
+        )
+    for a in axis:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(
+            a, numbers.Integral
+        ):
+            raise TypeError(
+                f"axis must be an integer, a tuple of integers or None; "
+                f"got {axis!r}"
+            )
+    axes = tuple(check_axis(a, ndim) for a in axis)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"axis={axis!r} names the same axis more than once")
+    return tuple(sorted(axes))
+
+
+def check_where(where: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Return the mask ``where`` broadcast to ``shape``, or raise.
+
+    ``where`` must be a boolean array (or nested lists of bools) that
+    broadcasts to the shape of ``x`` without changing it.
+    """
+    mask = np.asarray(where)
+    if mask.dtype != np.bool_:
+        raise TypeError(
+            f"where must be a boolean array (True: take part), got dtype "
+            f"{mask.dtype}"
+        )
+    try:
+        return np.broadcast_to(mask, shape)
+    except ValueError:
+        raise ValueError(
+            f"where has shape {mask.shape}, which does not broadcast to the "
+            f"shape of x, {shape}"
+        ) from None
+
+
+def check_workers(workers: Any) -> int:
+    """Return the number of threads ``workers`` asks for (``scipy.fft``'s rule).
+
+    ``None`` is 1; a positive integer is itself; a negative one counts back
+    from the number of CPUs (``-1``: all of them). ``0`` is an error.
+    """
+    if workers is None:
+        return 1
+    if isinstance(workers, (bool, np.bool_)) or not isinstance(
+        workers, numbers.Integral
+    ):
+        raise TypeError(f"workers must be an integer or None, got {workers!r}")
+    n = int(workers)
+    if n == 0:
+        raise ValueError(
+            "workers=0 asks for no thread; give a positive count, or -1 "
+            "for every CPU"
+        )
+    if n < 0:
+        cpus = os.cpu_count() or 1
+        if -n > cpus:
+            raise ValueError(
+                f"workers={n} asks for more than the {cpus} CPU(s) there "
+                f"are (-1 is all of them)"
+            )
+        n = cpus + 1 + n
+    return n
 
 
 def check_class_axis(arr: np.ndarray, name: str) -> None:

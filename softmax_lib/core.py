@@ -65,6 +65,8 @@ How the computation is organised (chapter 2 explains each technique):
 
 from __future__ import annotations
 
+import math
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -73,9 +75,12 @@ from numpy.typing import ArrayLike
 from softmax_lib._validation import (
     as_float_array,
     check_accurate,
+    check_axes,
     check_axis,
     check_not_empty,
     check_temperature,
+    check_where,
+    check_workers,
     working_dtype,
 )
 
@@ -520,36 +525,14 @@ _KERNELS = {
 }
 
 
-def _apply(
-    kind: str,
-    x: ArrayLike,
-    axis: Any,
-    accurate: Any,
-    temperature: Any = 1.0,
-    keepdims: bool = False,
-) -> np.ndarray:
-    """Validate; lay ``x`` out as rows along ``axis``; run the block kernel of ``kind`` block by block."""
-    t = check_temperature(temperature)
-    acc = check_accurate(accurate)
-    z, ax = _validated(x, axis)
-    # float16 is computed in float32; in accurate mode float16 and float32 are computed in float64.
-    work = np.dtype(np.float64) if acc else working_dtype(z.dtype)
-    kernel, n_scratch = _KERNELS[
-        kind,
-        "default"
-        if not acc
-        else "accurate"
-        if z.dtype == np.float64
-        else "wide",
-    ]
-    moved = np.moveaxis(z, ax, -1)  # rows along the last axis: a view
-    k = moved.shape[-1]
-    rows = moved.reshape(-1, k)  # a view too, unless the layout forbids it
-    out = np.empty(
-        moved.shape if kind != "logsumexp" else moved.shape[:-1], dtype=z.dtype
-    )
-    out_rows = out.reshape(rows.shape[0], k if kind != "logsumexp" else 1)
-    step = max(1, _BLOCK_BYTES // (k * work.itemsize))
+def _run_blocks(kernel, rows, out_rows, starts, step, n_scratch, work, t):
+    """Run ``kernel`` on the blocks of ``rows`` that begin at ``starts``.
+
+    Each caller (the main thread, or one worker of the pool) has its own
+    scratch blocks and its own NumPy error state and buffer size: NumPy keeps
+    both per thread, and a new thread starts from the defaults.
+    """
+    k = rows.shape[1]
     scratch = [
         np.empty((min(step, rows.shape[0]), k), dtype=work)
         for _ in range(n_scratch)
@@ -558,64 +541,171 @@ def _apply(
         over="ignore", under="ignore", invalid="ignore", divide="ignore"
     ):
         if 256 <= k < np.getbufsize():
-            # For rows shorter than NumPy's ufunc buffer (8192 elements), `z - m` with m broadcast
-            # along the row goes through the buffer, m copied element by element; a buffer no
-            # longer than a row avoids that (measured: twice as fast for K = 1000). errstate restores it.
+            # For rows shorter than NumPy's ufunc buffer (8192 elements),
+            # `z - m` with m broadcast along the row goes through the buffer,
+            # m copied element by element; a buffer no longer than a row
+            # avoids that (measured: twice as fast for K = 1000). errstate
+            # restores it.
             np.setbufsize(k // 16 * 16)
-        for start in range(0, rows.shape[0], step):
+        for start in starts:
             block = slice(start, start + step)
             n = len(rows[block])
             kernel(
                 rows[block], out_rows[block], [s[:n] for s in scratch], work, t
             )
-    if kind == "logsumexp":
-        return np.expand_dims(out, ax) if keepdims else out
-    return np.moveaxis(out, -1, ax)
+
+
+def _apply(
+    kind: str,
+    x: ArrayLike,
+    axis: Any,
+    accurate: Any,
+    temperature: Any = 1.0,
+    keepdims: bool = False,
+    where: Any = None,
+    workers: Any = None,
+) -> Any:
+    """Validate; lay ``x`` out as rows along ``axis``; run the kernel of ``kind``.
+
+    The rows go block by block, the same blocks whatever ``workers`` is (the
+    accurate kernels choose their path per block), so the result is the same
+    to the bit for any number of workers.
+    """
+    t = check_temperature(temperature)
+    acc = check_accurate(accurate)
+    n_workers = check_workers(workers)
+    z = as_float_array(x)
+    axes = check_axes(axis, z.ndim)
+    if where is not None:
+        # A masked entry is a logit of -inf: probability 0, no part in the
+        # maximum or the sum; a fully masked row is an all -inf row.
+        z = np.where(check_where(where, z.shape), z, -np.inf)
+    shape = z.shape
+    if z.ndim == 0:  # axis=None on a scalar: one row of one element
+        z, axes = z.reshape(1), (0,)
+    k = math.prod(z.shape[a] for a in axes)
+    if k == 0:
+        if kind != "logsumexp":
+            where_ = f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
+            raise ValueError(
+                f"x has length 0 along {where_} (shape {z.shape}); softmax "
+                f"needs at least one logit per row"
+            )
+    # float16 is computed in float32; in accurate mode float16 and float32
+    # are computed in float64.
+    work = np.dtype(np.float64) if acc else working_dtype(z.dtype)
+    mode = (
+        "default"
+        if not acc
+        else "accurate"
+        if z.dtype == np.float64
+        else "wide"
+    )
+    kernel, n_scratch = _KERNELS[kind, mode]
+    n_axes = len(axes)
+    last = tuple(range(-n_axes, 0))
+    moved = np.moveaxis(z, axes, last)  # rows along the last axes: a view
+    reduced = kind == "logsumexp"
+    out = np.empty(
+        moved.shape[:-n_axes] if reduced else moved.shape, dtype=z.dtype
+    )
+    n_rows = out.size // (1 if reduced else k) if k else 0
+    if k == 0:  # logsumexp of an empty sum: log 0
+        out.fill(-np.inf)
+    elif n_rows > 0:
+        rows = moved.reshape(-1, k)  # a view, unless the layout forbids it
+        out_rows = out.reshape(rows.shape[0], 1 if reduced else k)
+        step = max(1, _BLOCK_BYTES // (k * work.itemsize))
+        starts = range(0, rows.shape[0], step)
+        args = (kernel, rows, out_rows)
+        rest = (step, n_scratch, work, t)
+        n_workers = min(n_workers, len(starts))
+        if n_workers == 1:
+            _run_blocks(*args, starts, *rest)
+        else:
+            # Contiguous runs of whole blocks, one run per thread: NumPy
+            # releases the GIL inside its loops.
+            bounds = np.linspace(0, len(starts), n_workers + 1).astype(int)
+            with ThreadPoolExecutor(n_workers) as pool:
+                runs = [
+                    pool.submit(_run_blocks, *args, starts[a:b], *rest)
+                    for a, b in zip(bounds[:-1], bounds[1:])
+                ]
+                for run in runs:
+                    run.result()
+    if reduced:
+        if keepdims:
+            out = np.expand_dims(out, axes) if len(shape) else out
+        return out[()] if out.ndim == 0 else out
+    out = np.moveaxis(out, last, axes).reshape(shape)
+    return out[()] if out.ndim == 0 else out
 
 
 # --- the public functions ---------------------------------------------------------------------------
 
 
+#: What ``axis`` may be: one axis, several (their union is one row), or every
+#: axis (``None``).
+Axis = int | tuple[int, ...] | None
+
+
 def softmax(
     x: ArrayLike,
-    axis: int = -1,
+    axis: Axis = -1,
     temperature: float = 1.0,
     *,
     accurate: bool = False,
-) -> np.ndarray:
-    r"""Softmax along ``axis``: :math:`p_i = \exp(z_i / T) / \sum_j \exp(z_j / T)`.
+    where: ArrayLike | None = None,
+    workers: int | None = None,
+) -> Any:
+    r"""Softmax along ``axis``: :math:`p_i = e^{z_i/T} / \sum_j e^{z_j/T}`.
 
-    Computed stably as :math:`\exp((z_i - \max z)/T) / \sum_j \exp((z_j - \max z)/T)`,
+    Computed stably as
+    :math:`p_i = e^{(z_i - \max z)/T} / \sum_j e^{(z_j - \max z)/T}`,
     which is equal by shift invariance and cannot overflow.
 
     Args:
-        x: logits, any shape; each 1-D slice along ``axis`` is one row.
-        axis: the axis that holds the classes (default: the last one).
+        x: logits, any shape; each slice along ``axis`` is one row.
+        axis: the axis that holds the classes (default: the last one); a
+            tuple of axes normalises over their union, ``None`` over every
+            element (SciPy's meaning; SciPy's default is ``None``).
         temperature: :math:`T > 0`, finite. Large :math:`T` flattens the
             distribution, small :math:`T` sharpens it towards the arg-max.
         accurate: ``False`` (default): the formula above, in cache-sized
             blocks, with exactly the rounding of ``scipy.special.softmax``.
-            ``True``: within 4 ulp of the exact softmax in float64 and 1 ulp in
-            float32 and float16, on every finite input. float64 forms
+            ``True``: within 4 ulp of the exact softmax in float64 and 1 ulp
+            in float32 and float16, on every finite input. float64 forms
             :math:`z_i - \max z = hi_i + lo_i` exactly (TwoSum), takes
-            :math:`e^{hi_i}(1 + lo_i)` (or :math:`e^{z_i}` directly when no row
-            maximum of the block is negative or near overflow), sums each row
-            exactly and divides once; with :math:`T \ne 1` the division by
-            :math:`T` is done in double-double too. float16 and float32 are
-            computed in float64 and rounded once. Costs 1.2 to 2 times the
-            default's time (the most when row maxima of both signs share a block).
+            :math:`e^{hi_i}(1 + lo_i)` (or :math:`e^{z_i}` directly when no
+            row maximum of the block is negative or near overflow), sums each
+            row exactly and divides once; with :math:`T \ne 1` the division
+            by :math:`T` is done in double-double too. float16 and float32
+            are computed in float64 and rounded once. Costs 1.2 to 2 times
+            the default's time (the most when row maxima of both signs share
+            a block).
+        where: a boolean mask that broadcasts to ``x``'s shape. An entry
+            where it is ``False`` counts as a logit of ``-inf``: probability
+            0, no part in the maximum or the sum (a NaN or ``inf`` there is
+            ignored); a fully masked row is an all ``-inf`` row (NaN).
+        workers: threads to spread the blocks of rows over (``scipy.fft``'s
+            convention: ``None`` is 1, ``-1`` every CPU). The blocks are the
+            same for any count, so is the result, to the bit.
 
     Returns:
         An array of the same shape and float dtype as ``x`` whose rows are
-        non-negative and sum to 1. Special values follow the module's policy
-        (NaN row in, NaN row out; all ``-inf`` row gives NaN; ``+inf`` entries
+        non-negative and sum to 1 (a NumPy scalar when ``x`` is 0-d and
+        ``axis=None``). Special values follow the module's policy (NaN row
+        in, NaN row out; an all ``-inf`` row gives NaN; ``+inf`` entries
         share the mass).
 
     Raises:
-        TypeError: ``x`` is not real-valued, ``axis``/``temperature`` has the
-            wrong type, or ``accurate`` is not a bool.
-        ValueError: ``axis`` is out of range, ``x`` is a scalar or empty along
-            ``axis``, or ``temperature`` is not positive and finite.
+        TypeError: ``x`` is not real-valued; ``axis``, ``temperature`` or
+            ``workers`` has the wrong type; ``accurate`` is not a bool;
+            ``where`` is not boolean.
+        ValueError: ``axis`` is out of range, repeated or ``()``; ``x`` is a
+            scalar (with an integer ``axis``) or empty along ``axis``;
+            ``temperature`` is not positive and finite; ``where`` does not
+            broadcast to ``x``; ``workers`` is 0 or below ``-os.cpu_count()``.
 
     Example:
         >>> softmax([2.0, 1.0, 0.1]).round(4)
@@ -623,106 +713,153 @@ def softmax(
         >>> softmax([[1, 2], [3, 3]], axis=1)
         array([[0.26894142, 0.73105858],
                [0.5       , 0.5       ]])
-        >>> x = [0.1, -600.0]  # -600 - 0.1 rounds, and exp turns that into a relative error:
+        >>> softmax([[0.0, 0.0], [0.0, 0.0]], axis=None)
+        array([[0.25, 0.25],
+               [0.25, 0.25]])
+        >>> softmax([1.0, 5.0, 1.0], where=[True, False, True])
+        array([0.5, 0. , 0.5])
+
+        ``-600 - 0.1`` rounds, and ``exp`` turns that into a relative error:
+
+        >>> x = [0.1, -600.0]
         >>> f"{softmax(x)[1] / softmax(x, accurate=True)[1] - 1:.1e}"
         '-2.3e-14'
     """
-    return _apply("softmax", x, axis, accurate, temperature)
+    return _apply(
+        "softmax", x, axis, accurate, temperature, where=where, workers=workers
+    )
 
 
 def log_softmax(
     x: ArrayLike,
-    axis: int = -1,
+    axis: Axis = -1,
     temperature: float = 1.0,
     *,
     accurate: bool = False,
-) -> np.ndarray:
-    r"""Logarithm of the softmax: :math:`\log p_i = z_i/T - \operatorname{logsumexp}(\mathbf z/T)`.
+    where: ArrayLike | None = None,
+    workers: int | None = None,
+) -> Any:
+    r"""Log-softmax: :math:`\log p_i = z_i/T - \operatorname{logsumexp}(\mathbf z/T)`.
 
     Never computed as ``log(softmax(x))``: a probability that underflows to 0
     would become ``-inf``, whereas this stays finite for every finite input.
-    Computed as :math:`d_i - \operatorname{log1p}(s)` with :math:`d_i = (z_i - \max z)/T`
-    and :math:`s` the sum of :math:`e^{d_j}` over every entry but (one) maximum.
+    Computed as :math:`d_i - \operatorname{log1p}(s)` with
+    :math:`d_i = (z_i - \max z)/T` and :math:`s` the sum of :math:`e^{d_j}`
+    over every entry but (one) maximum.
 
     Args:
         x: logits, any shape.
-        axis: the class axis (default: the last one).
+        axis: the class axis (default: the last one), a tuple of axes or
+            ``None``, as in :func:`softmax`.
         temperature: :math:`T > 0`, finite.
         accurate: ``False`` (default): the formula above, in cache-sized
-            blocks. ``True``: within 2 ulp of :math:`\max(|\log p_i|, 1)` of the
-            exact value on every finite input. float64 with :math:`T = 1` sums
-            :math:`e^{z_j}` exactly (no shift, so no rounding for exp to
+            blocks. ``True``: within 2 ulp of :math:`\max(|\log p_i|, 1)` of
+            the exact value on every finite input. float64 with :math:`T = 1`
+            sums :math:`e^{z_j}` exactly (no shift, so no rounding for exp to
             amplify; when a row maximum of the block is below
             :math:`\log(\text{tiny}) + 60` or near overflow, it shifts
-            exactly instead, :math:`z_j - \max z = hi_j + lo_j` by TwoSum, and
-            sums :math:`e^{hi_j}(1 + lo_j)` exactly), takes the logarithm of the
-            sum refined by a Newton step as a double-double
+            exactly instead, :math:`z_j - \max z = hi_j + lo_j` by TwoSum,
+            and sums :math:`e^{hi_j}(1 + lo_j)` exactly), takes the logarithm
+            of the sum refined by a Newton step as a double-double
             :math:`c = \operatorname{logsumexp}(\mathbf z)` and returns
             :math:`(z_i - c_{hi}) - c_{lo}`; with :math:`T \ne 1` it shifts
             exactly and returns :math:`(hi_i - L) + (lo_i - dL)`. float16 and
             float32 are computed in float64 and rounded once. About 1.4 times
             the default's time (up to about twice on the shifted path).
+        where: a boolean mask, as in :func:`softmax`: masked entries give
+            ``-inf``.
+        workers: threads, as in :func:`softmax` (the same result, to the bit).
 
     Returns:
-        An array of the shape and float dtype of ``x``, every entry :math:`\le 0`.
-        ``-inf`` logits give ``-inf``; an all ``-inf`` row or a row with NaN gives
-        NaN; in a row with ``k`` entries equal to ``+inf`` those get
-        :math:`-\log k` and the rest ``-inf``.
+        An array of the shape and float dtype of ``x``, every entry
+        :math:`\le 0`. ``-inf`` logits give ``-inf``; an all ``-inf`` row or
+        a row with NaN gives NaN; in a row with ``k`` entries equal to
+        ``+inf`` those get :math:`-\log k` and the rest ``-inf``.
 
     Raises:
         TypeError, ValueError: as :func:`softmax`.
 
     Example:
-        >>> log_softmax([1000.0, 0.0])  # log(softmax(...)) would give [0, -inf]
+        >>> log_softmax([1000.0, 0.0])  # log(softmax(x)) gives [0, -inf]
         array([    0., -1000.])
     """
-    return _apply("log_softmax", x, axis, accurate, temperature)
+    return _apply(
+        "log_softmax",
+        x,
+        axis,
+        accurate,
+        temperature,
+        where=where,
+        workers=workers,
+    )
 
 
 def logsumexp(
     x: ArrayLike,
-    axis: int = -1,
+    axis: Axis = -1,
     keepdims: bool = False,
     *,
     accurate: bool = False,
-) -> np.ndarray:
-    r"""Log-sum-exp along ``axis``: :math:`\log \sum_i \exp(z_i)`, the "smooth maximum".
+    where: ArrayLike | None = None,
+    workers: int | None = None,
+) -> Any:
+    r"""Log-sum-exp along ``axis``: :math:`\log \sum_i e^{z_i}`, a smooth max.
 
-    Computed as :math:`m + \operatorname{log1p}(s)` with :math:`m = \max_i z_i` and
-    :math:`s = \sum_i \exp(z_i - m)` over every entry but (one) maximum, so it
-    never overflows. It satisfies
-    :math:`\max_i z_i \le \operatorname{logsumexp}(\mathbf z) \le \max_i z_i + \log K`.
+    Computed as :math:`m + \operatorname{log1p}(s)` with
+    :math:`m = \max_i z_i` and :math:`s = \sum_i e^{z_i - m}` over every
+    entry but (one) maximum, so it never overflows. It satisfies
+    :math:`\max_i z_i \le \operatorname{logsumexp}(\mathbf z)
+    \le \max_i z_i + \log K`.
 
     Args:
         x: values, any shape.
-        axis: the axis to reduce.
-        keepdims: keep the reduced axis with length 1 (handy for broadcasting).
+        axis: the axis to reduce (default: the last one), a tuple of axes
+            (reduced together) or ``None`` (every axis), as in
+            :func:`softmax`.
+        keepdims: keep the reduced axes with length 1 (for broadcasting).
         accurate: ``False`` (default): the formula above, in cache-sized
             blocks. ``True``: within 2 ulp of :math:`\max(|\text{result}|, 1)`
-            of the exact value on every finite input, including when :math:`m`
-            and :math:`\log(1 + s)` cancel. float64 sums :math:`e^{z_i}` exactly
-            with the maximum's term set aside (or, when a row maximum of the
-            block is below :math:`\log(\text{tiny}) + 60` or near overflow,
-            shifts exactly by TwoSum and sums the shifted exponentials
-            exactly), refines the logarithm by a Newton step and keeps every
-            rounding error of :math:`m + \log(1 + s)` (TwoSum) until one final
-            rounding; float16 and float32 are computed in float64 and rounded
-            once. About 1.5 times the default's time (up to about 2.5 on the
+            of the exact value on every finite input, including when
+            :math:`m` and :math:`\log(1 + s)` cancel. float64 sums
+            :math:`e^{z_i}` exactly with the maximum's term set aside (or,
+            when a row maximum of the block is below
+            :math:`\log(\text{tiny}) + 60` or near overflow, shifts exactly
+            by TwoSum and sums the shifted exponentials exactly), refines the
+            logarithm by a Newton step and keeps every rounding error of
+            :math:`m + \log(1 + s)` (TwoSum) until one final rounding;
+            float16 and float32 are computed in float64 and rounded once.
+            About 1.5 times the default's time (up to about 2.5 on the
             shifted path; the default is cheap: it writes one value per row).
+        where: a boolean mask, as in :func:`softmax`: masked entries take no
+            part in the sum; a fully masked row gives ``-inf``.
+        workers: threads, as in :func:`softmax` (the same result, to the bit).
 
     Returns:
-        The float dtype of ``x``, with ``axis`` removed (or kept with length 1).
-        An all ``-inf`` row gives ``-inf`` (the log of an empty sum), a row
-        with ``+inf`` gives ``+inf``, a row with NaN gives NaN.
+        The float dtype of ``x``, with the ``axis`` removed (or kept with
+        length 1); a NumPy scalar when every axis is reduced, as NumPy's own
+        reductions return. An all ``-inf`` row, and a row of length 0, give
+        ``-inf`` (the log of an empty sum), a row with ``+inf`` gives
+        ``+inf``, a row with NaN gives NaN.
 
     Raises:
-        TypeError, ValueError: as :func:`softmax`.
+        TypeError, ValueError: as :func:`softmax` (but a row of length 0 is
+        no error: its sum is empty).
 
     Example:
-        >>> float(logsumexp([1000.0, 1000.0]))  # 1000 + log 2; the naive formula overflows
+        >>> float(logsumexp([1000.0, 1000.0]))  # 1000 + log 2, no overflow
         1000.6931471805599
+        >>> logsumexp([[0.0, 0.0], [0.0, 0.0]], axis=(0, 1)) == np.log(4)
+        np.True_
     """
-    return _apply("logsumexp", x, axis, accurate, keepdims=keepdims)
+    return _apply(
+        "logsumexp",
+        x,
+        axis,
+        accurate,
+        keepdims=keepdims,
+        where=where,
+        workers=workers,
+    )
 
 
 def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
