@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 import os
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -51,7 +51,7 @@ def check_axis(axis: Any, ndim: int, name: str = "axis") -> int:
         raise ValueError(
             "x is a scalar (0 dimensions); softmax needs at least one axis. Wrap it: [x]"
         )
-    if not -ndim <= axis < ndim:
+    if not -ndim <= cast(int, axis) < ndim:
         raise ValueError(
             f"{name}={axis} is out of range for an array with {ndim} dimension(s); valid values are {-ndim}..{ndim - 1}"
         )
@@ -171,7 +171,7 @@ def check_temperature(temperature: Any) -> float:
         raise TypeError(
             f"temperature must be a real number, got {temperature!r}"
         )
-    if not 0 < temperature < np.inf:  # also False for NaN
+    if not 0 < cast(float, temperature) < np.inf:  # also False for NaN
         raise ValueError(
             f"temperature must be a positive, finite number, got {temperature!r}"
         )
@@ -199,7 +199,7 @@ def check_probability_rows(p: np.ndarray, name: str, axis: int = -1) -> None:
         first = np.argwhere(bad)[0]
         raise ValueError(
             f"each row of {name} must sum to 1 (a probability distribution), but row {tuple(int(i) for i in first)} "
-            f"sums to {float(sums[tuple(first)]):.6g}. Did you pass logits where probabilities are expected?"
+            f"sums to {float(cast(np.ndarray, sums)[tuple(first)]):.6g}. Did you pass logits where probabilities are expected?"
         )
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import mpmath
 import numpy as np
@@ -375,7 +375,7 @@ def _as_mpf(v: Any) -> mpmath.mpf:
     return (
         mpmath.mpf(float(v))
         if isinstance(v, (float, np.floating))
-        else mpmath.mpf(int(v))
+        else mpmath.mpf(int(cast(int, v)))
     )
 
 

@@ -44,7 +44,7 @@ Example:
 from __future__ import annotations
 
 import numbers
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -246,7 +246,7 @@ def _prepare(
         raise TypeError(
             f"scale must be a real number or None (for 1/sqrt(d)), got {scale!r}"
         )
-    elif not 0 < scale < np.inf:
+    elif not 0 < cast(float, scale) < np.inf:
         raise ValueError(
             f"scale must be a positive, finite number, got {scale!r}"
         )

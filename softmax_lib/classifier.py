@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -107,7 +108,11 @@ def _labels(
 
 
 def _positive(value: object, name: str, kind: type = numbers.Real) -> None:
-    if isinstance(value, bool) or not isinstance(value, kind) or not value > 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kind)
+        or not cast(float, value) > 0
+    ):
         raise ValueError(
             f"{name} must be a positive {'integer' if kind is numbers.Integral else 'number'}, got {value!r}"
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def _check_fraction(value: object, name: str) -> float:
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
-        or not 0 < value < 1
+        or not 0 < cast(float, value) < 1
     ):
         raise ValueError(
             f"{name} must be a number strictly between 0 and 1, got {value!r}"
