@@ -21,18 +21,27 @@ of the input's size (the output's size, for softmax), the output itself not coun
 Targets (softmax, issue): scipy / ours >= 1.5; ours / torch <= 1.1;
 accurate / default <= 2; peak extra memory <= 1.
 
+Then a scaling table, measured in the same run, on the ``typical`` arrays:
+softmax_lib with ``workers=1, 2`` (and 4, 8, ... where the machine has the
+cores), in both modes, against SciPy (one thread: NumPy's loops) and torch at
+one thread and at its default thread count. The target: softmax_lib with 2
+workers at least as fast as torch at its default thread count, with the same
+bits for every number of workers (checked here, on every array timed).
+
 Run from the repository root::
 
     python benchmarks/speed.py                   # softmax only (a few minutes)
     python benchmarks/speed.py --all-functions   # also log_softmax and logsumexp
     python benchmarks/speed.py --write           # also write book/data/benchmark_speed.csv
     python benchmarks/speed.py --repeats 15      # more repeats on a busy machine
+    python benchmarks/speed.py --scaling-only    # only the scaling table
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import gc
 import json
 import os
@@ -212,6 +221,91 @@ def print_table(rows):
     )
 
 
+# --- scaling with the number of workers --------------------------------------
+
+
+def worker_counts() -> list[int]:
+    """1, 2, then powers of two up to the number of logical cores."""
+    cores = os.cpu_count() or 1
+    counts = [1, 2]
+    while counts[-1] * 2 <= cores:
+        counts.append(counts[-1] * 2)
+    return counts
+
+
+def with_threads(n: int, f):
+    """``f`` run with torch at ``n`` threads (set before each call)."""
+
+    def call():
+        torch.set_num_threads(n)
+        return f()
+
+    return call
+
+
+def scaling_row(
+    fn: str, label: str, x: np.ndarray, repeats: int, torch_threads: int
+) -> dict:
+    """Best wall-clock ms of every contender, and the bit-identity check."""
+    t = torch.from_numpy(x)
+    torch_fn = getattr(torch, fn)
+    ours = getattr(sl, fn)
+    calls = {
+        "scipy": lambda: getattr(scipy.special, fn)(x, axis=-1),
+        "torch 1": with_threads(1, lambda: torch_fn(t, dim=-1)),
+        f"torch {torch_threads}": with_threads(
+            torch_threads, lambda: torch_fn(t, dim=-1)
+        ),
+    }
+    for accurate in (False, True):
+        for w in worker_counts():
+            name = f"{'acc' if accurate else 'ours'} w={w}"
+            calls[name] = functools.partial(
+                ours, x, accurate=accurate, workers=w
+            )
+    same_bits = all(
+        np.array_equal(
+            ours(x, accurate=accurate),
+            ours(x, accurate=accurate, workers=w),
+            equal_nan=True,
+        )
+        for accurate in (False, True)
+        for w in worker_counts()[1:]
+    )
+    wall, _ = time_interleaved(calls, repeats)
+    torch.set_num_threads(1)
+    row = {"function": fn, "array": label, "same bits": same_bits}
+    row.update({name: 1000 * min(times) for name, times in wall.items()})
+    return row
+
+
+def print_scaling_table(rows: list[dict], torch_threads: int) -> None:
+    names = [k for k in rows[0] if k not in ("function", "array")]
+    extra = ["w=2 speed-up", f"torch {torch_threads}/ours w=2"]
+    header = ["function", "array", *names, *extra]
+    lines = []
+    for r in rows:
+        cells = [r["function"], r["array"]]
+        for k in names:
+            v = r[k]
+            cells.append(str(v) if isinstance(v, bool) else f"{v:.1f}")
+        cells.append(f"{r['ours w=1'] / r['ours w=2']:.2f}")
+        cells.append(f"{r[f'torch {torch_threads}'] / r['ours w=2']:.2f}")
+        lines.append(cells)
+    widths = [
+        max(len(h), *(len(c[i]) for c in lines)) for i, h in enumerate(header)
+    ]
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
+    for cells in lines:
+        print("  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    print(
+        "\nms: best wall-clock time of the interleaved repeats. ours/acc "
+        "w=N: softmax_lib\n(accurate=False/True) with workers=N; torch N: "
+        "torch at N threads; scipy:\none thread. same bits: every workers= "
+        "gave the result of workers=1."
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -230,7 +324,13 @@ def main(argv=None):
         action="store_true",
         help="also time log_softmax and logsumexp",
     )
+    parser.add_argument(
+        "--scaling-only",
+        action="store_true",
+        help="only the table of workers= against torch's threads",
+    )
     args = parser.parse_args(argv)
+    torch_threads = torch.get_num_threads()  # torch's default
     torch.set_num_threads(1)
     facts = machine_facts()
     print(
@@ -244,7 +344,7 @@ def main(argv=None):
         else ["softmax"]
     )
     rows = []
-    for shape, dtype in ARRAYS:
+    for shape, dtype in [] if args.scaling_only else ARRAYS:
         x = (3 * rng.normal(size=shape)).astype(dtype)
         median_max = np.median(x.max(axis=1))
         for variant, shift in (
@@ -258,8 +358,23 @@ def main(argv=None):
                 rows.append(measure(fn, label, data, args.repeats))
                 print(f"  measured {fn} on {label}", file=sys.stderr)
             del data
-    print_table(rows)
-    if args.write:
+    if rows:
+        print_table(rows)
+    scaling = []
+    for shape, dtype in ARRAYS:
+        x = (3 * rng.normal(size=shape)).astype(dtype)
+        label = f"{shape[0]}x{shape[1]} {np.dtype(dtype).name}"
+        for fn in functions:
+            scaling.append(
+                scaling_row(fn, label, x, args.repeats, torch_threads)
+            )
+            print(f"  scaling of {fn} on {label}", file=sys.stderr)
+    print(
+        f"\nScaling with workers= ({os.cpu_count()} logical cores; torch's "
+        f"default: {torch_threads} threads)\n"
+    )
+    print_scaling_table(scaling, torch_threads)
+    if args.write and rows:
         data_dir = ROOT / "book" / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
         fields = list(rows[0])
