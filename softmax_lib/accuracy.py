@@ -165,7 +165,7 @@ def exact_softmax(
         digits: significant decimal digits of the computation (default 60).
 
     Returns:
-        A NumPy object array of :class:`mpmath.mpf`, the shape of ``x``. Special
+        A NumPy object array of ``mpmath.mpf``, the shape of ``x``. Special
         values follow :mod:`softmax_lib.core`'s policy (NaN row: NaN; all
         ``-inf`` row: NaN; ``+inf`` entries share the mass).
 
@@ -198,7 +198,7 @@ def exact_log_softmax(
         digits: significant decimal digits of the computation (default 60).
 
     Returns:
-        An object array of :class:`mpmath.mpf`, the shape of ``x``; ``-inf``
+        An object array of ``mpmath.mpf``, the shape of ``x``; ``-inf``
         logits give ``-inf``, NaN rows and all ``-inf`` rows give NaN, in a row
         with ``k`` entries ``+inf`` those give :math:`-\log k` and the rest ``-inf``.
 
@@ -228,7 +228,7 @@ def exact_logsumexp(
         digits: significant decimal digits of the computation (default 60).
 
     Returns:
-        An object array of :class:`mpmath.mpf` with the shape of ``x`` without
+        An object array of ``mpmath.mpf`` with the shape of ``x`` without
         ``axis`` (0-dimensional for a 1-D ``x``). A NaN row gives NaN, a row with
         ``+inf`` gives ``+inf``, an all ``-inf`` row gives ``-inf``.
 
@@ -254,7 +254,7 @@ def exact_exp(x: ArrayLike, *, digits: int = 60) -> np.ndarray:
         digits: significant decimal digits of the computation (default 60).
 
     Returns:
-        An object array of :class:`mpmath.mpf`, the shape of ``x``:
+        An object array of ``mpmath.mpf``, the shape of ``x``:
         ``exp(-inf) = 0``, ``exp(inf) = inf``, ``exp(nan) = nan``.
 
     Raises:
@@ -280,15 +280,17 @@ def exact_exp(x: ArrayLike, *, digits: int = 60) -> np.ndarray:
 
 
 def correctly_rounded(exact: ArrayLike, dtype: Any) -> np.ndarray:
-    r"""The floats of ``dtype`` nearest to the exact values, ties to even (IEEE 754 rounding).
+    r"""The floats of ``dtype`` nearest to the exact values, ties to even.
 
+    :math:`\operatorname{fl}(v) = \arg\min_{f \in F} |f - v|`, :math:`F`
+    the floats of ``dtype`` (IEEE 754 rounding to nearest, ties to even).
     Below the smallest normal number the spacing is the smallest subnormal;
     a value at or beyond the largest finite number plus half a spacing of the
     top binade rounds to an infinity; a negative value that rounds to zero gives
     ``-0.0``. Infinities and NaN are kept.
 
     Args:
-        exact: exact values, an array of :class:`mpmath.mpf` (as the ``exact_*``
+        exact: exact values, an array of ``mpmath.mpf`` (as the ``exact_*``
             functions return) or of real numbers, any shape.
         dtype: float16, float32 or float64.
 
@@ -302,9 +304,11 @@ def correctly_rounded(exact: ArrayLike, dtype: Any) -> np.ndarray:
 
     Example:
         >>> import mpmath
-        >>> correctly_rounded([1 + mpmath.mpf(2) ** -24], np.float32)  # a tie: to the even neighbour
+        >>> tie = 1 + mpmath.mpf(2) ** -24  # to the even neighbour
+        >>> correctly_rounded([tie], np.float32)
         array([1.], dtype=float32)
-        >>> correctly_rounded([65519, 65520], np.float16).tolist()  # float16's largest: 65504
+        >>> # float16's largest is 65504
+        >>> correctly_rounded([65519, 65520], np.float16).tolist()
         [65504.0, inf]
     """
     fmt = _Format(dtype, name="dtype")
@@ -395,7 +399,7 @@ def ulp_error(
     Args:
         computed: results to judge, float16, float32 or float64 (integers and
             booleans count as float64).
-        exact: reference values, an array (usually of :class:`mpmath.mpf`, as
+        exact: reference values, an array (usually of ``mpmath.mpf``, as
             returned by :func:`exact_softmax`) that broadcasts with ``computed``.
         log_domain: take the spacing at :math:`\max(|v|, 1)` instead of :math:`|v|`.
 

@@ -19,7 +19,7 @@ attend to key ``j`` (the convention of PyTorch's boolean ``attn_mask``). A maske
 **Fully masked rows.** A query that may attend to no key has no distribution (0/0). Every
 function here takes ``fully_masked``:
 
-* ``"nan"`` (the default): the row's weights and output are NaN, as :func:`softmax_lib.softmax`
+* ``"nan"`` (the default): the row's weights and output are NaN, as :func:`softmax_lib.core.softmax`
   gives for an all ``-inf`` row. Loud: a NaN cannot be mistaken for a result.
 * ``"zero"``: weights and output are 0 for that row, which is what PyTorch's
   ``scaled_dot_product_attention`` and FlashAttention return. Use it when such rows are padding
@@ -28,7 +28,7 @@ function here takes ``fully_masked``:
 
 Only rows emptied *by the mask* are treated so; a NaN in the inputs still gives NaN.
 
-**dtypes.** float16 inputs are computed in float32 and rounded once, like :func:`softmax_lib.softmax`,
+**dtypes.** float16 inputs are computed in float32 and rounded once, like :func:`softmax_lib.core.softmax`,
 so float16 scores cannot overflow here (the "Common mistakes" chapter shows what happens when they do).
 
 Example:
@@ -332,7 +332,7 @@ def attention_weights(
     r"""The attention weights :math:`\operatorname{softmax}(s\,Q K^\top)` row by row, :math:`s = 1/\sqrt d` by default.
 
     The scores :math:`s\,\mathbf q_i^\top \mathbf k_j` are computed as one ``(n_q, n_k)`` matrix per
-    batch entry, masked scores are set to :math:`-\infty`, and :func:`softmax_lib.softmax` normalises
+    batch entry, masked scores are set to :math:`-\infty`, and :func:`softmax_lib.core.softmax` normalises
     each row. The scale acts as an inverse temperature: :math:`T = 1/s = \sqrt d`.
 
     Args:

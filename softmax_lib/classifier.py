@@ -1,16 +1,19 @@
-r"""A small softmax classifier in NumPy: softmax regression, or one hidden ReLU layer before it.
+r"""A small softmax classifier in NumPy: softmax regression, or one hidden
+ReLU layer before it.
 
 The model maps features :math:`\mathbf x \in \mathbb R^d` to logits
-:math:`\mathbf z = W_2 \operatorname{relu}(W_1 \mathbf x + \mathbf b_1) + \mathbf b_2`
-(or :math:`\mathbf z = W \mathbf x + \mathbf b` with ``hidden=0``) and is trained by
-minibatch gradient descent with momentum on the mean cross-entropy. The gradient
-of the loss with respect to the logits is :math:`(\mathbf p - \mathbf y) / N`, and
-backpropagation takes it from there. Everything is seeded: the same call gives
-the same model, bit for bit, on the same machine.
+:math:`\mathbf z = W_2 \operatorname{relu}(W_1 \mathbf x + \mathbf b_1)
++ \mathbf b_2` (or :math:`\mathbf z = W \mathbf x + \mathbf b` with
+``hidden=0``) and is trained by minibatch gradient descent with momentum on
+the mean cross-entropy. The gradient of the loss with respect to the logits is
+:math:`(\mathbf p - \mathbf y) / N`, and backpropagation takes it from there.
+Everything is seeded: the same call gives the same model, bit for bit, on the
+same machine.
 
 Example:
     >>> rng = np.random.default_rng(0)
-    >>> x = rng.normal(size=(60, 2)); y = (x[:, 0] > 0).astype(int)
+    >>> x = rng.normal(size=(60, 2))
+    >>> y = (x[:, 0] > 0).astype(int)
     >>> model, history = train_classifier(x, y, epochs=50, seed=0)
     >>> float(np.mean(model.predict(x) == y)) > 0.9
     True
@@ -32,7 +35,19 @@ from softmax_lib.losses import cross_entropy
 
 @dataclass(frozen=True)
 class SoftmaxClassifier:
-    """Trained parameters: ``weights`` and ``biases``, one pair per layer (one layer: softmax regression)."""
+    r"""Trained parameters: ``weights`` and ``biases``, one pair per layer.
+
+    One layer is softmax regression, :math:`\mathbf z = \mathbf x W +
+    \mathbf b`; two put a ReLU layer before it. :func:`train_classifier`
+    makes one.
+
+    Example:
+        >>> model = SoftmaxClassifier(
+        ...     weights=(np.eye(2),), biases=(np.zeros(2),)
+        ... )
+        >>> model.predict_proba([[1.0, 0.0]]).round(4)
+        array([[0.7311, 0.2689]])
+    """
 
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
@@ -59,10 +74,12 @@ class SoftmaxClassifier:
 
 @dataclass(frozen=True)
 class TrainingHistory:
-    """Per epoch: the mean training loss and, when validation data was given, its loss and accuracy.
+    """Per epoch: the mean training loss and, when validation data was given,
+    its loss and accuracy.
 
-    ``train_loss`` is the loss the optimiser minimises, so it includes label smoothing when
-    that is on; ``val_loss`` is always the plain cross-entropy against the true labels.
+    ``train_loss`` is the loss the optimiser minimises, so it includes label
+    smoothing when that is on; ``val_loss`` is always the plain cross-entropy
+    against the true labels. :func:`train_classifier` returns one.
     """
 
     train_loss: np.ndarray
@@ -134,28 +151,43 @@ def train_classifier(
     y_val: ArrayLike | None = None,
     seed: int = 0,
 ) -> tuple[SoftmaxClassifier, TrainingHistory]:
-    r"""Train a softmax classifier on features ``x`` (n, d) and integer labels ``y`` (n,).
+    r"""Train a softmax classifier on features ``x`` (n, d) and labels ``y``.
 
-    The loss is :func:`~softmax_lib.cross_entropy` of the logits (with ``label_smoothing``)
-    plus :math:`\tfrac{\lambda}{2}\sum \lVert W \rVert^2` for ``weight_decay`` :math:`\lambda`
-    (biases are not decayed). Each epoch visits the examples in a fresh random order
-    in minibatches of ``batch_size``; the update is heavy-ball momentum,
-    :math:`v \leftarrow \mu v - \eta g`, :math:`\theta \leftarrow \theta + v`.
+    The loss is :func:`~softmax_lib.losses.cross_entropy` of the logits
+    (with ``label_smoothing``) plus
+    :math:`\tfrac{\lambda}{2}\sum \lVert W \rVert^2` for ``weight_decay``
+    :math:`\lambda` (biases are not decayed). Each epoch visits the examples
+    in a fresh random order in minibatches of ``batch_size``; the update is
+    heavy-ball momentum, :math:`v \leftarrow \mu v - \eta g`,
+    :math:`\theta \leftarrow \theta + v`.
 
     Args:
-        hidden: width of the one hidden ReLU layer; 0 (default) gives softmax regression.
+        x: features, shape ``(n, d)``.
+        y: integer labels, shape ``(n,)``.
+        hidden: width of the one hidden ReLU layer; 0 (default) gives softmax
+            regression.
         n_classes: :math:`K`; by default ``max(y) + 1``.
         x_val, y_val: optional validation data, scored after every epoch.
         seed: seeds the initial weights and the order of the examples.
 
     Returns:
-        The trained :class:`SoftmaxClassifier` and its :class:`TrainingHistory`.
+        The trained :class:`SoftmaxClassifier` and its
+        :class:`TrainingHistory`.
 
     Raises:
-        ValueError / TypeError: features that are not a finite 2-D array, labels that are
-        not integers in ``0..K-1`` with one per example, a non-positive ``epochs``,
-        ``batch_size``, ``learning_rate``, a negative ``hidden`` or ``weight_decay``, or a
-        ``momentum`` or ``label_smoothing`` outside [0, 1).
+        ValueError: features that are not a finite 2-D array; labels not in
+            ``0..K-1`` or not one per example; a non-positive ``epochs``,
+            ``batch_size`` or ``learning_rate``; a negative ``hidden`` or
+            ``weight_decay``; a ``momentum`` or ``label_smoothing`` outside
+            [0, 1).
+        TypeError: labels that are not integers; a count that is not an
+            integer.
+
+    Example:
+        >>> x = np.array([[-1.0], [-2.0], [1.0], [2.0]])
+        >>> model, history = train_classifier(x, [0, 0, 1, 1], epochs=20)
+        >>> model.predict(x), bool(history.train_loss[-1] < 0.3)
+        (array([0, 0, 1, 1]), True)
     """
     features = _features(x)
     labels, k = _labels(y, features.shape[0], n_classes)
@@ -264,7 +296,15 @@ def train_classifier(
 def confusion_matrix(
     y_true: ArrayLike, y_pred: ArrayLike, n_classes: int
 ) -> np.ndarray:
-    """Counts ``C[i, j]`` of examples of true class ``i`` predicted as class ``j``, shape ``(K, K)``.
+    r"""Counts of examples by true and predicted class, shape ``(K, K)``.
+
+    :math:`C_{ij} = |\{n : y_n = i,\ \hat y_n = j\}|`: row ``i`` counts
+    the examples of true class ``i``, column ``j`` those predicted as ``j``.
+
+    Raises:
+        ValueError: ``y_true`` and ``y_pred`` not 1-D of the same length, or
+            a label outside ``0..n_classes-1``.
+        TypeError: labels that are not integers.
 
     Example:
         >>> confusion_matrix([0, 1, 1], [0, 1, 0], n_classes=2)
@@ -290,7 +330,15 @@ def confusion_matrix(
 
 
 def top_k_accuracy(logits: ArrayLike, labels: ArrayLike, k: int) -> float:
-    """The share of rows whose true label is among the ``k`` largest logits.
+    r"""The share of rows whose true label is among the ``k`` largest logits.
+
+    :math:`\frac1n \sum_n [\, y_n \in \operatorname{top}_k(\mathbf z_n)
+    \,]`; ties are broken towards the lower class index.
+
+    Raises:
+        TypeError: logits that are not real numbers.
+        ValueError: logits not ``(n, K)`` with labels ``(n,)``, or ``k``
+            not an integer in ``1..K``.
 
     Example:
         >>> top_k_accuracy([[3.0, 2.0, 1.0], [1.0, 2.0, 3.0]], [1, 0], k=2)

@@ -3,7 +3,7 @@ r"""Softmax, log-softmax, log-sum-exp and the sigmoid.
 Every function here works along one axis of an array of any shape and follows
 the same rules:
 
-* **Input.** Anything :func:`numpy.asarray` accepts. float16, float32 and
+* **Input.** Anything ``numpy.asarray`` accepts. float16, float32 and
   float64 keep their dtype (float16 is computed in float32 and rounded once);
   booleans and integers become float64. Complex or non-numeric input raises
   ``TypeError``; a bad ``axis`` or ``temperature`` raises ``ValueError``.
@@ -31,7 +31,7 @@ the same rules:
 How the computation is organised (chapter 2 explains each technique):
 
 * **Cache-sized blocks.** The rows are processed a block at a time, a block
-  being as many rows as fit in about :data:`_BLOCK_BYTES`. The passes over a
+  being as many rows as fit in about ``_BLOCK_BYTES`` (512 KiB). The passes over a
   block (maximum, exponential, sum, division) then reuse data that is still in
   the CPU cache, instead of streaming the whole array through memory once per
   pass.
@@ -842,8 +842,8 @@ def logsumexp(
         ``+inf``, a row with NaN gives NaN.
 
     Raises:
-        TypeError, ValueError: as :func:`softmax` (but a row of length 0 is
-        no error: its sum is empty).
+        TypeError, ValueError: as :func:`softmax`, except that a row of
+            length 0 is not an error here (its sum is empty).
 
     Example:
         >>> float(logsumexp([1000.0, 1000.0]))  # 1000 + log 2, no overflow

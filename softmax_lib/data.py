@@ -1,9 +1,10 @@
-r"""The data set the book trains its classifier on: shipped with a package, never downloaded.
+r"""The data set the book trains its classifier on: shipped with a package,
+never downloaded.
 
-scikit-learn's *digits* are 1,797 handwritten digits scanned as 8×8 grey levels
-(0–16) with their labels 0–9 (Alpaydin and Kaynak, 1998). They ship inside the
-scikit-learn wheel, so loading them needs no network and gives the same bytes on
-every machine.
+scikit-learn's *digits* are 1,797 handwritten digits scanned as 8×8 grey
+levels (0–16) with their labels 0–9 (Alpaydin and Kaynak, 1998). They ship
+inside the scikit-learn wheel, so loading them needs no network and gives the
+same bytes on every machine.
 
 Example:
     >>> split = load_digits_split(seed=0)
@@ -24,10 +25,12 @@ import numpy as np
 
 @dataclass(frozen=True)
 class DataSplit:
-    """Features ``x_*`` of shape ``(n, d)`` (float64) and labels ``y_*`` of shape ``(n,)`` (int64).
+    """Features ``x_*``, shape ``(n, d)`` (float64), and labels ``y_*``, shape
+    ``(n,)`` (int64).
 
-    Three disjoint parts: ``train`` to fit a model, ``val`` to tune it (for example the
-    temperature of temperature scaling), ``test`` to report on, touched once.
+    Three disjoint parts: ``train`` to fit a model, ``val`` to tune it (for
+    example the temperature of temperature scaling), ``test`` to report on,
+    touched once. :func:`load_digits_split` makes one.
     """
 
     x_train: np.ndarray
@@ -64,14 +67,23 @@ def _check_fraction(value: object, name: str) -> float:
 def stratified_indices(
     labels: np.ndarray, fractions: tuple[float, ...], *, seed: int
 ) -> list[np.ndarray]:
-    """Split the indices of ``labels`` into parts of the given ``fractions``, class by class.
+    r"""Split the indices of ``labels`` into parts of the given ``fractions``,
+    class by class.
 
-    Each class is shuffled with ``numpy.random.default_rng(seed)`` and cut in the
-    given proportions, so every part keeps the class balance of the whole. The
-    fractions must be positive and sum to 1. Returns one sorted index array per part.
+    Each class is shuffled with ``numpy.random.default_rng(seed)`` and cut in
+    the given proportions: of the :math:`n_c` examples of class :math:`c`,
+    part :math:`k` gets about :math:`f_k n_c` (the cuts at
+    :math:`\operatorname{round}(n_c \sum_{j \le k} f_j)`), so every part
+    keeps the class balance of the whole. Returns one sorted index array per
+    part.
+
+    Raises:
+        ValueError: ``labels`` not 1-D; fractions that are not positive or do
+            not sum to 1.
 
     Example:
-        >>> parts = stratified_indices(np.array([0, 0, 0, 0, 1, 1, 1, 1]), (0.5, 0.5), seed=0)
+        >>> labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+        >>> parts = stratified_indices(labels, (0.5, 0.5), seed=0)
         >>> [len(p) for p in parts]
         [4, 4]
     """
@@ -100,14 +112,21 @@ def stratified_indices(
 def load_digits_split(
     *, val_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0
 ) -> DataSplit:
-    """scikit-learn's 8×8 digits, pixels scaled to [0, 1], split into train / validation / test.
+    """scikit-learn's 8×8 digits, split into train / validation / test.
 
-    The split is stratified (every part has the same share of each digit) and
-    depends only on ``seed``. With the defaults the parts hold 1,078 / 360 / 359
-    examples.
+    The features are the 64 grey levels scaled to [0, 1], :math:`x = g / 16`.
+    The split is stratified (every part has the same share of each digit, by
+    :func:`stratified_indices`) and depends only on ``seed``. With the
+    defaults the parts hold 1,078 / 360 / 359 examples.
 
     Raises:
-        ValueError: a fraction outside (0, 1), or fractions that leave no training data.
+        ValueError: a fraction that is not a number in (0, 1), or fractions
+            that leave no training data.
+
+    Example:
+        >>> split = load_digits_split(val_fraction=0.25, test_fraction=0.25)
+        >>> len(split.y_train), len(split.y_val), len(split.y_test)
+        (898, 449, 450)
     """
     val = _check_fraction(val_fraction, "val_fraction")
     test = _check_fraction(test_fraction, "test_fraction")
@@ -115,9 +134,8 @@ def load_digits_split(
         raise ValueError(
             f"val_fraction + test_fraction must leave training data, got {val} + {test} >= 1"
         )
-    from sklearn.datasets import (
-        load_digits,
-    )  # imported here: only this function needs scikit-learn
+    # imported here: only this function needs scikit-learn
+    from sklearn.datasets import load_digits
 
     digits = load_digits()
     x = digits.data / 16.0

@@ -42,7 +42,7 @@ def cross_entropy(
 
     For one row, :math:`\ell(\mathbf z, \mathbf y) = -\sum_k y_k \log \operatorname{softmax}(\mathbf z)_k`;
     with a class index :math:`c` this is :math:`-\log \operatorname{softmax}(\mathbf z)_c
-    = \operatorname{logsumexp}(\mathbf z) - z_c`. It goes through :func:`log_softmax`,
+    = \operatorname{logsumexp}(\mathbf z) - z_c`. It goes through :func:`~softmax_lib.core.log_softmax`,
     never ``log(softmax(...))``, so it stays finite for finite logits.
 
     Args:

@@ -77,15 +77,20 @@ DEFAULT_BLOCK_SIZE = 128
 class NormaliserState(NamedTuple):
     r"""The running state of the online normaliser for every row of a batch.
 
-    Attributes:
-        max: the running maximum :math:`m` of the entries seen so far
-            (``-inf`` before any entry is seen).
-        rest: :math:`\sum_j e^{z_j - m} - 1`, the running sum without the
-            term :math:`e^0 = 1` of one entry equal to the maximum; ``-1`` when
-            the sum is 0 (nothing seen yet, or only ``-inf`` entries).
+    Its two fields: ``max``, the running maximum :math:`m` of the entries seen
+    so far (``-inf`` before any entry is seen), and ``rest``,
+    :math:`\sum_j e^{z_j - m} - 1`, the running sum without the term
+    :math:`e^0 = 1` of one entry equal to the maximum; ``-1`` when the sum is
+    0 (nothing seen yet, or only ``-inf`` entries). Both arrays have the
+    shape of the input with the reduced axis kept with length 1, so they
+    broadcast against the input. A plain named tuple: it checks nothing and
+    raises nothing itself (:func:`block_state` and :func:`empty_state` make
+    valid ones).
 
-    Both arrays have the shape of the input with the reduced axis kept with
-    length 1, so they broadcast against the input.
+    Example:
+        >>> s = NormaliserState(max=np.array([[2.0]]), rest=np.array([[0.5]]))
+        >>> s.normaliser, s.logsumexp().round(4)
+        (array([[1.5]]), array([[2.4055]]))
     """
 
     max: np.ndarray
@@ -93,11 +98,15 @@ class NormaliserState(NamedTuple):
 
     @property
     def normaliser(self) -> np.ndarray:
-        r"""The softmax denominator :math:`d = \sum_j e^{z_j - m} = 1 + \text{rest}`."""
+        r"""The softmax denominator :math:`d = 1 + \text{rest}`.
+
+        That is :math:`d = \sum_j e^{z_j - m}`, :math:`m` the running maximum.
+        """
         return 1 + self.rest
 
     def logsumexp(self) -> np.ndarray:
-        r"""Log-sum-exp of the entries seen: :math:`m + \operatorname{log1p}(\text{rest})`, axis kept."""
+        r"""Log-sum-exp of the entries seen, axis kept:
+        :math:`m + \operatorname{log1p}(\text{rest})`."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.max + np.log1p(self.rest)
 
@@ -132,12 +141,15 @@ def rescale_factor(old_max: ArrayLike, new_max: ArrayLike) -> np.ndarray:
 def empty_state(
     shape: tuple[int, ...], dtype: Any = np.float64
 ) -> NormaliserState:
-    """The state of a row of which nothing has been read: ``max = -inf``, ``rest = -1`` (``d = 0``).
+    r"""The state of a row of which nothing has been read.
 
-    It is the identity of :func:`merge`: ``merge(empty_state(s), state)`` is ``state``.
+    :math:`m = -\infty` and :math:`\text{rest} = -1`, that is
+    :math:`d = \sum_{j \in \emptyset} e^{z_j - m} = 0`. It is the identity
+    of :func:`merge`: ``merge(empty_state(s), state)`` is ``state``.
 
     Args:
-        shape: the shape of the state arrays (the batch shape with the axis kept as length 1).
+        shape: the shape of the state arrays (the batch shape with the axis
+            kept as length 1).
         dtype: float16, float32 or float64; float16 gives a float32 state.
 
     Returns:
@@ -274,21 +286,27 @@ def _prepare(
 def online_normaliser(
     x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
 ) -> NormaliserState:
-    r"""Pass 1 of the online softmax: the row maximum and normaliser in one read of ``x``.
+    r"""Pass 1 of the online softmax: the row maximum and normaliser in one
+    read of ``x``.
 
     Reads ``x`` along ``axis`` in blocks of ``block_size`` entries and merges
-    their states (:func:`merge`), starting from :func:`empty_state`.
+    their states (:func:`merge`), starting from :func:`empty_state`: after
+    block :math:`b`, :math:`m_b = \max(m_{b-1}, \max_{j \in b} z_j)` and
+    :math:`d_b = d_{b-1} e^{m_{b-1} - m_b} + \sum_{j \in b} e^{z_j - m_b}`.
 
     Args:
         x: logits, any shape; each 1-D slice along ``axis`` is one row.
         axis: the axis to normalise along (default: the last one).
-        block_size: entries read per step, at least 1; a block longer than the row is one block.
+        block_size: entries read per step, at least 1; a block longer than
+            the row is one block.
 
     Returns:
-        A :class:`NormaliserState` whose arrays have ``x``'s shape with ``axis`` of length 1.
+        A :class:`NormaliserState` whose arrays have ``x``'s shape with
+        ``axis`` of length 1.
 
     Raises:
-        TypeError: ``x`` is not real-valued, or ``axis`` or ``block_size`` is not an integer.
+        TypeError: ``x`` is not real-valued, or ``axis`` or ``block_size`` is
+            not an integer.
         ValueError: ``axis`` is out of range, ``x`` is a scalar or empty along
             ``axis``, or ``block_size`` is below 1.
 

@@ -37,7 +37,7 @@ def _class_labels(labels: Sequence[str] | None, k: int) -> list[str]:
 
 
 def _one_row(z: ArrayLike, num_classes: int | None = None) -> np.ndarray:
-    """``z`` as one 1-D row of logits, of ``num_classes`` entries when that is given."""
+    """``z`` as one 1-D row of logits, of ``num_classes`` entries if given."""
     logits = as_float_array(z, "z")
     if logits.ndim != 1:
         raise ValueError(
@@ -58,18 +58,33 @@ def logits_and_probabilities(
     axes: Sequence[Axes] | None = None,
     title: str | None = None,
 ) -> tuple[Axes, Axes]:
-    """Two bar charts side by side: the logits ``z`` and ``softmax(z / temperature)``.
+    r"""Two bar charts side by side: the logits and their softmax.
+
+    The left panel shows :math:`z_i`, the right one
+    :math:`p_i = \operatorname{softmax}(\mathbf z / T)_i`.
 
     Args:
         z: one row of logits, shape ``(K,)``.
         labels: a name per class (default ``class 1`` ... ``class K``).
-        temperature: passed to :func:`softmax_lib.softmax`.
+        temperature: passed to :func:`softmax_lib.core.softmax`.
         axes: two axes to draw on; new ones are made if omitted.
         title: a title over the logits panel, e.g. the vector itself.
 
     Returns:
         The logits axes and the probability axes. Each probability bar is
         annotated with its value to 3 decimals.
+
+    Raises:
+        TypeError: ``z`` is not real-valued.
+        ValueError: ``z`` is not one row (1-D), or ``labels`` has the wrong
+            length, or the temperature is not positive and finite.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax_z, ax_p = logits_and_probabilities([1.0, 1.0], temperature=2.0)
+        >>> ax_p.get_title()
+        'softmax, T = 2'
     """
     logits = _one_row(z)
     names = _class_labels(labels, logits.size)
@@ -99,10 +114,17 @@ def probability_curves(
     labels: Sequence[str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Each class's probability as logit ``z[index]`` sweeps over ``values``, the others held fixed.
+    r"""Each class's probability as one logit sweeps over ``values``.
+
+    Entry ``index`` (:math:`j`) of ``z`` takes each of ``values`` (:math:`v`)
+    in turn, the others held fixed; the curves are
+    :math:`p_k(v) = e^{z_k} / (e^{v} + \sum_{i \ne j} e^{z_i})` for
+    :math:`k \ne j` and :math:`p_j(v) = e^{v} / (\ldots)`, a sigmoid in
+    :math:`v`.
 
     Args:
-        z: one row of logits, shape ``(K,)``; entry ``index`` is replaced by each of ``values``.
+        z: one row of logits, shape ``(K,)``; entry ``index`` is replaced by
+            each of ``values``.
         index: which logit to vary.
         values: the values it takes (the x axis).
         labels: a name per class.
@@ -110,6 +132,18 @@ def probability_curves(
 
     Returns:
         The axes, with one curve per class and a legend.
+
+    Raises:
+        TypeError: ``z`` or ``values`` is not real-valued.
+        ValueError: ``z`` is not one row (1-D), ``index`` is out of range, or
+            ``labels`` has the wrong length.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = probability_curves([0.0, 1.0], 0, np.linspace(-4, 4, 9))
+        >>> len(ax.get_lines()), ax.get_xlabel()
+        (2, 'logit $z_{1}$ (the others fixed)')
     """
     logits = _one_row(z)
     if not -logits.size <= index < logits.size:
@@ -141,17 +175,25 @@ def probability_curves(
 
 
 def simplex_coordinates(p: ArrayLike) -> np.ndarray:
-    """Map 3-class probability rows to 2-D points inside the triangle :func:`draw_simplex` draws.
+    r"""Map 3-class probability rows to 2-D points in :func:`draw_simplex`'s
+    triangle.
 
-    A row ``(p1, p2, p3)`` goes to ``p1*A + p2*B + p3*C`` for the corners A, B, C
-    (barycentric coordinates), so a one-hot row lands on a corner and the
-    uniform row on the centre.
+    A row :math:`(p_1, p_2, p_3)` goes to :math:`p_1 A + p_2 B + p_3 C` for
+    the corners :math:`A = (0, 0)`, :math:`B = (1, 0)`,
+    :math:`C = (1/2, \sqrt 3 / 2)` (barycentric coordinates), so a one-hot row
+    lands on a corner and the uniform row on the centre.
 
     Args:
-        p: shape ``(3,)`` or ``(N, 3)``, rows that are probability distributions.
+        p: shape ``(3,)`` or ``(N, 3)``, rows that are probability
+            distributions.
 
     Returns:
         Shape ``(2,)`` or ``(N, 2)``.
+
+    Raises:
+        TypeError: ``p`` is not real-valued.
+        ValueError: ``p`` does not have 3 classes on its last axis, or a row
+            is not a probability distribution.
 
     Example:
         >>> simplex_coordinates([[1, 0, 0], [0, 1, 0]])
@@ -173,10 +215,25 @@ def draw_simplex(
     ax: Axes | None = None,
     title: str = "the probability simplex (K = 3)",
 ) -> Axes:
-    """Draw the triangle of all 3-class distributions, corners labelled, ready for :func:`simplex_coordinates` points.
+    r"""Draw the triangle of all 3-class distributions, corners labelled.
+
+    The triangle is :math:`\{\mathbf p \in \mathbb R^3 : p_i \ge 0,\
+    p_1 + p_2 + p_3 = 1\}`, drawn with :func:`simplex_coordinates`, which
+    places points on it.
 
     Returns:
-        Square axes with no ticks; the corner of class ``k`` is the one-hot vector ``e_k``.
+        Square axes with no ticks; the corner of class ``k`` is the one-hot
+        vector :math:`\mathbf e_k`.
+
+    Raises:
+        ValueError: ``labels`` is not 3 names.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = draw_simplex(labels=["cat", "dog", "fox"])
+        >>> [t.get_text() for t in ax.texts]
+        ['cat', 'dog', 'fox']
     """
     names = _class_labels(labels, 3)
     if ax is None:
@@ -205,12 +262,13 @@ def temperature_path(
     ax: Axes | None = None,
     title: str = "softmax(z / T) as T varies",
 ) -> Axes:
-    r"""Draw the 3-class simplex and the curve that :math:`\operatorname{softmax}(\mathbf z / T)` traces as ``T`` runs over ``temperatures``.
+    r"""Draw the 3-class simplex and the path of
+    :math:`\operatorname{softmax}(\mathbf z / T)` over ``temperatures``.
 
-    A high temperature puts the point near the centre (the uniform distribution),
-    a low one near the corner of the largest logit. Dividing by :math:`T` is
-    multiplying by :math:`c = 1/T`, so the same picture shows ``softmax(c * z)``
-    for growing ``c``.
+    A high temperature puts the point near the centre (the uniform
+    distribution), a low one near the corner of the largest logit. Dividing by
+    :math:`T` is multiplying by :math:`c = 1/T`, so the same picture shows
+    ``softmax(c * z)`` for growing ``c``.
 
     Args:
         z: one row of 3 logits, shape ``(3,)``.
@@ -222,7 +280,8 @@ def temperature_path(
 
     Returns:
         The axes from :func:`draw_simplex` with three more lines: the path, a
-        circle at the first temperature and a square at the last, each in the legend.
+        circle at the first temperature and a square at the last, each in the
+        legend.
 
     Raises:
         ValueError: ``z`` is not 3 logits, ``temperatures`` is empty, or a
@@ -265,17 +324,26 @@ def reliability_diagram(
     color: str = "tab:blue",
     title: str = "Reliability diagram",
 ) -> Axes:
-    """Draw accuracy against confidence, one bar per non-empty bin of :func:`~softmax_lib.calibration.reliability_bins`.
+    r"""Draw accuracy against confidence, one bar per non-empty bin.
 
-    Each bar rises to the bin's accuracy and a dot marks its mean confidence; a
-    calibrated model's bars reach the dashed diagonal. Call it twice on the same
-    axes (with different ``label`` and ``color``) to compare two models.
+    The bins are those of :func:`~softmax_lib.calibration.reliability_bins`:
+    each bar rises to the bin's accuracy :math:`\operatorname{acc}(B_m)` and
+    a dot marks its mean confidence :math:`\operatorname{conf}(B_m)`; a
+    calibrated model's bars reach the dashed diagonal
+    :math:`\operatorname{acc} = \operatorname{conf}`. Call it twice on the
+    same axes (with different ``label`` and ``color``) to compare two models.
+
+    Raises:
+        AttributeError: ``bins`` is not a
+            :class:`~softmax_lib.calibration.ReliabilityBins`.
 
     Example:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> from softmax_lib.calibration import reliability_bins
-        >>> ax = reliability_diagram(reliability_bins([[0.9, 0.1], [0.2, 0.8]], [0, 0], n_bins=5), label="model")
+        >>> p = [[0.9, 0.1], [0.2, 0.8]]
+        >>> bins = reliability_bins(p, [0, 0], n_bins=5)
+        >>> ax = reliability_diagram(bins, label="model")
         >>> ax.get_xlabel(), ax.get_ylabel()
         ('confidence', 'accuracy')
     """
