@@ -1,4 +1,4 @@
-"""Accuracy study: worst error in ulp of softmax, log_softmax and logsumexp, against mpmath.
+"""Accuracy study: worst error in ulp of the three functions, against mpmath.
 
 For every hard case below (in float64 and float32), each method's result is
 compared with the exact value (``softmax_lib.accuracy``, 60 digits, from the
@@ -14,8 +14,9 @@ Methods: ``softmax_lib`` (default mode), ``softmax_lib accurate=True``,
 Run from the repository root::
 
     python benchmarks/accuracy.py            # print the table (about a minute)
-    python benchmarks/accuracy.py --write    # also write book/data/benchmark_accuracy*.csv
-    python benchmarks/accuracy.py --cases    # also print the worst error per case
+    python benchmarks/accuracy.py --write    # also write
+    book/data/benchmark_accuracy*.csv python benchmarks/accuracy.py --cases
+    # also print the worst error per case
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ DTYPES = [np.float64, np.float32]
 METHODS = ["softmax_lib", "softmax_lib_accurate", "scipy", "torch", "naive"]
 
 
-# --- the hard cases -------------------------------------------------------------------------
+# --- the hard cases ----------------------------------------------------------
 
 
 def _limits(dtype):
-    """log of the smallest normal, of the smallest subnormal, and of the largest finite value."""
+    """log of the smallest normal, of the smallest subnormal, and of the
+    largest finite value."""
     info = np.finfo(dtype)
     return (
         float(np.log(info.tiny)),
@@ -57,7 +59,8 @@ def _limits(dtype):
 
 
 def hard_cases(dtype, seed=0):
-    """``{name: (description, 2-D array of dtype)}``: the cases of the study, each a few rows."""
+    """``{name: (description, 2-D array of dtype)}``: the cases of the study,
+    each a few rows."""
     rng = np.random.default_rng(seed)
     log_tiny, log_sub, log_max = _limits(dtype)
     big = float(np.finfo(dtype).max)
@@ -79,8 +82,9 @@ def hard_cases(dtype, seed=0):
         "32 rows of 100 normal logits with standard deviation 100",
         100 * rng.normal(size=(32, 100)),
     )
-    # z - max rounds at the ulp of |z| when the maximum is small and the others large and negative:
-    # exp then turns that absolute error into a relative one up to |z - max| times larger.
+    # z - max rounds at the ulp of |z| when the maximum is small and the others
+    # large and negative: exp then turns that absolute error into a relative
+    # one up to |z - max| times larger.
     rows = -rng.uniform(1, -log_tiny, size=(32, 50))
     rows[:, 0] = rng.uniform(0, 1, size=32)
     add(
@@ -88,7 +92,8 @@ def hard_cases(dtype, seed=0):
         "max in [0, 1), the rest spread down to log(tiny)",
         rows,
     )
-    # The other way round: a large maximum and small others; z - max rounds at the ulp of the maximum.
+    # The other way round: a large maximum and small others; z - max rounds at
+    # the ulp of the maximum.
     rows = rng.uniform(-1e-3, 1e-3, size=(32, 50))
     rows[:, 0] = rng.uniform(0.6, 0.95, size=32) * -log_tiny
     add(
@@ -103,7 +108,8 @@ def hard_cases(dtype, seed=0):
     rows[:, 0] = rng.uniform(-0.5, 0.5, size=32)
     add(
         "subnormal outputs",
-        "max near 0, the rest between log(smallest subnormal) and log(tiny) + 2",
+        "max near 0, the rest between log(smallest subnormal) and log(tiny) "
+        "+ 2",
         rows,
     )
     rows = rng.uniform(log_sub - 5, log_tiny, size=(16, 20))
@@ -157,7 +163,8 @@ def hard_cases(dtype, seed=0):
     rows[:, 0] = 0.0
     add(
         "confident",
-        "one logit 0, the rest in [-45, -15]: log_softmax of the top class near 0",
+        "one logit 0, the rest in [-45, -15]: log_softmax of the top class "
+        "near 0",
         rows,
     )
     rows = 3 * rng.normal(size=(8, 30))
@@ -167,7 +174,7 @@ def hard_cases(dtype, seed=0):
     return cases
 
 
-# --- the methods ----------------------------------------------------------------------------
+# --- the methods -------------------------------------------------------------
 
 
 def _naive(fn, z):
@@ -202,7 +209,8 @@ EXACT = {
 
 
 def study(cases_by_dtype):
-    """Long-format results: one dict per (function, dtype, case, method) with the worst error in ulp."""
+    """Long-format results: one dict per (function, dtype, case, method) with
+    the worst error in ulp."""
     records = []
     for dtype, cases in cases_by_dtype.items():
         for name, (_, z) in cases.items():
@@ -227,7 +235,8 @@ def study(cases_by_dtype):
 
 
 def summary(records):
-    """Per (function, dtype): the worst error of each method over all cases, and the case where it occurred."""
+    """Per (function, dtype): the worst error of each method over all cases,
+    and the case where it occurred."""
     table = []
     for fn in FUNCTIONS:
         for dtype in DTYPES:
@@ -257,7 +266,8 @@ def _fmt(v):
 
 def print_summary(table):
     print(
-        "Worst error in ulp over all cases (softmax: ulp of the result; log_softmax, logsumexp: ulp of max(|result|, 1))"
+        "Worst error in ulp over all cases (softmax: ulp of the result; "
+        "log_softmax, logsumexp: ulp of max(|result|, 1))"
     )
     head = f"{'function':<12} {'dtype':<8}" + "".join(
         f" {m:>21}" for m in METHODS
@@ -360,7 +370,8 @@ def main(argv=None):
         )
         write_machine_facts(data / "benchmark_machine.json")
         print(
-            f"\nwrote {data / 'benchmark_accuracy.csv'} and the per-case details next to it"
+            f"\nwrote {data / 'benchmark_accuracy.csv'} and the per-case "
+            "details next to it"
         )
 
 

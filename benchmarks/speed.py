@@ -1,11 +1,13 @@
-"""Speed study: softmax_lib against scipy.special and torch (one thread) on two large arrays.
+"""Speed study: softmax_lib against scipy.special and torch on large arrays.
 
-Arrays (seeded), each 128 MiB: ``(1024, 32768)`` float32 and ``(16384, 1000)`` float64, in
-three variants that take the accurate float64 softmax down its three paths:
+Arrays (seeded), each 128 MiB: ``(1024, 32768)`` float32 and ``(16384, 1000)``
+float64, in three variants that take the accurate float64 softmax down its
+three paths:
 
 * ``typical``: logits ``3 * N(0, 1)``; every row maximum is positive, so
   ``accurate=True`` skips the shift (``exp(z)`` directly);
-* ``negative max``: the same minus 30; every row maximum is negative (Fast2Sum shift);
+* ``negative max``: the same minus 30; every row maximum is negative (Fast2Sum
+  shift);
 * ``mixed max``: the same minus the median row maximum; maxima of both signs in
   a block (full TwoSum shift, the slowest).
 
@@ -16,7 +18,8 @@ the minimum is the least disturbed measurement. Both wall-clock and CPU time
 recorded; the median/best ratio of the wall-clock times is printed as a measure
 of the noise. Peak extra memory is measured separately with ``tracemalloc``
 (NumPy reports its allocations to it; torch does not) and given as a multiple
-of the input's size (the output's size, for softmax), the output itself not counted.
+of the input's size (the output's size, for softmax), the output itself not
+counted.
 
 Targets (softmax, issue): scipy / ours >= 1.5; ours / torch <= 1.1;
 accurate / default <= 2; peak extra memory <= 1.
@@ -31,10 +34,11 @@ bits for every number of workers (checked here, on every array timed).
 Run from the repository root::
 
     python benchmarks/speed.py                   # softmax only (a few minutes)
-    python benchmarks/speed.py --all-functions   # also log_softmax and logsumexp
-    python benchmarks/speed.py --write           # also write book/data/benchmark_speed.csv
-    python benchmarks/speed.py --repeats 15      # more repeats on a busy machine
-    python benchmarks/speed.py --scaling-only    # only the scaling table
+    python benchmarks/speed.py --all-functions   # also log_softmax and
+    logsumexp python benchmarks/speed.py --write           # also write
+    book/data/benchmark_speed.csv python benchmarks/speed.py --repeats 15
+    # more repeats on a busy machine python benchmarks/speed.py --scaling-only
+    # only the scaling table
 """
 
 from __future__ import annotations
@@ -61,17 +65,19 @@ sys.path.insert(0, str(ROOT))
 
 import softmax_lib as sl  # noqa: E402
 
+# 128 MiB each
 ARRAYS = [
     ((1024, 32768), np.float32),
     ((16384, 1000), np.float64),
-]  # 128 MiB each
+]
 
 
-# --- machine facts (also used by accuracy.py) -------------------------------------------------
+# --- machine facts (also used by accuracy.py) --------------------------------
 
 
 def cpu_model() -> str:
-    """The ``model name`` line of /proc/cpuinfo, or the platform's processor string elsewhere."""
+    """The ``model name`` line of /proc/cpuinfo, or the platform's processor
+    string elsewhere."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -82,7 +88,8 @@ def cpu_model() -> str:
 
 
 def machine_facts() -> dict:
-    """CPU model, core count and library versions: no host name, user name or path."""
+    """CPU model, core count and library versions: no host name, user name or
+    path."""
     import mpmath
 
     return {
@@ -101,7 +108,7 @@ def write_machine_facts(path: Path) -> None:
     path.write_text(json.dumps(machine_facts(), indent=2) + "\n")
 
 
-# --- what is timed ------------------------------------------------------------------------------
+# --- what is timed -----------------------------------------------------------
 
 
 def methods(fn: str, x: np.ndarray) -> dict:
@@ -123,7 +130,8 @@ def methods(fn: str, x: np.ndarray) -> dict:
 
 
 def time_interleaved(calls: dict, repeats: int) -> tuple[dict, dict]:
-    """``({name: [wall seconds]}, {name: [cpu seconds]})``, each callable once per round, round after round."""
+    """``({name: [wall seconds]}, {name: [cpu seconds]})``, each callable once
+    per round, round after round."""
     wall = {name: [] for name in calls}
     cpu = {name: [] for name in calls}
     for f in calls.values():  # warm up: first-touch costs, lazy imports
@@ -139,7 +147,8 @@ def time_interleaved(calls: dict, repeats: int) -> tuple[dict, dict]:
 
 
 def peak_extra_memory(f, unit_bytes: int) -> float:
-    """Peak memory traced during ``f()`` beyond its result, as a multiple of ``unit_bytes``."""
+    """Peak memory traced during ``f()`` beyond its result, as a multiple of
+    ``unit_bytes``."""
     gc.collect()
     tracemalloc.start()
     try:
@@ -205,10 +214,12 @@ def print_table(rows):
             )
         )
     print(
-        "\nms: best wall-clock time of the interleaved repeats; ratios from those, then (cpu:) from CPU times."
+        "\nms: best wall-clock time of the interleaved repeats; ratios from "
+        "those, then (cpu:) from CPU times."
     )
     print(
-        "mem: peak extra memory traced during the call, in units of the input's size (output not counted)."
+        "mem: peak extra memory traced during the call, in units of the "
+        "input's size (output not counted)."
     )
     noise = [
         r[f"{m}_noise"]
@@ -216,7 +227,8 @@ def print_table(rows):
         for m in ("scipy", "torch", "softmax_lib", "softmax_lib_accurate")
     ]
     print(
-        f"noise: median/best wall-clock time per method ranged from {min(noise):.2f} to {max(noise):.2f} "
+        "noise: median/best wall-clock time per method ranged from "
+        f"{min(noise):.2f} to {max(noise):.2f} "
         f"(median {statistics.median(noise):.2f})."
     )
 
@@ -334,7 +346,8 @@ def main(argv=None):
     torch.set_num_threads(1)
     facts = machine_facts()
     print(
-        f"{facts['cpu_model']}, {facts['logical_cores']} logical cores; numpy {facts['numpy']}, "
+        f"{facts['cpu_model']}, {facts['logical_cores']} logical cores; "
+        f"numpy {facts['numpy']}, "
         f"scipy {facts['scipy']}, torch {facts['torch']} (1 thread)\n"
     )
     rng = np.random.default_rng(0)
@@ -390,7 +403,8 @@ def main(argv=None):
                 )
         write_machine_facts(data_dir / "benchmark_machine.json")
         print(
-            f"\nwrote {data_dir / 'benchmark_speed.csv'} and benchmark_machine.json"
+            f"\nwrote {data_dir / 'benchmark_speed.csv'} and "
+            "benchmark_machine.json"
         )
 
 

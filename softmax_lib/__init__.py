@@ -1,8 +1,10 @@
-"""softmax_lib: the reference implementation of softmax used throughout The Softmax Book.
+"""softmax_lib: the reference implementation of softmax used throughout The
+Softmax Book.
 
 Modules by concern:
 
-* :mod:`softmax_lib.core`: ``softmax``, ``log_softmax``, ``logsumexp``, ``softmax_naive``, ``sigmoid``;
+* :mod:`softmax_lib.core`: ``softmax``, ``log_softmax``, ``logsumexp``,
+  ``softmax_naive``, ``sigmoid``;
 * :mod:`softmax_lib.losses`: ``cross_entropy``;
 * :mod:`softmax_lib.derivatives`: ``softmax_jacobian``;
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws

@@ -66,7 +66,8 @@ def _labels_for(rows: np.ndarray, labels: ArrayLike) -> np.ndarray:
         )
     if true.shape != (rows.shape[0],):
         raise ValueError(
-            f"labels must have shape ({rows.shape[0]},), one per row; got {true.shape}"
+            f"labels must have shape ({rows.shape[0]},), one per row; got "
+            f"{true.shape}"
         )
     if true.size and (true.min() < 0 or true.max() >= rows.shape[1]):
         raise ValueError(f"labels must lie in 0..{rows.shape[1] - 1}")
@@ -77,7 +78,8 @@ def _two_d(x: ArrayLike, name: str) -> np.ndarray:
     arr = as_float_array(x, name)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(
-            f"{name} must be a non-empty 2-D array (examples, classes), got shape {arr.shape}"
+            f"{name} must be a non-empty 2-D array (examples, classes), got "
+            f"shape {arr.shape}"
         )
     return arr
 
@@ -126,7 +128,8 @@ def reliability_bins(
     confidence = p.max(axis=1).astype(np.float64)
     correct = (p.argmax(axis=1) == true).astype(np.float64)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    # Bin m holds confidences in (edges[m], edges[m + 1]]; a confidence of exactly 0 cannot occur.
+    # Bin m holds confidences in (edges[m], edges[m + 1]]; a confidence of
+    # exactly 0 cannot occur.
     which = np.clip(
         np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1
     )
@@ -240,7 +243,9 @@ def fit_temperature(
         temperature, high, rtol=1e-4
     ):
         raise ValueError(
-            f"the best temperature lies at a bound of {bounds!r}: the validation loss keeps falling "
-            "beyond it. Widen the bounds, or check that the logits and labels are held-out data."
+            f"the best temperature lies at a bound of {bounds!r}: the "
+            "validation loss keeps falling "
+            "beyond it. Widen the bounds, or check that the logits and "
+            "labels are held-out data."
         )
     return temperature

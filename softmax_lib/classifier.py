@@ -95,7 +95,8 @@ def _features(x: ArrayLike, n_features: int | None = None) -> np.ndarray:
         )
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(
-            f"x has {arr.shape[1]} features per example, the model expects {n_features}"
+            f"x has {arr.shape[1]} features per example, the model expects "
+            f"{n_features}"
         )
     if not np.all(np.isfinite(arr)):
         raise ValueError(
@@ -114,12 +115,14 @@ def _labels(
         )
     if labels.shape != (n,):
         raise ValueError(
-            f"y must have shape ({n},), one label per row of x; got {labels.shape}"
+            f"y must have shape ({n},), one label per row of x; got "
+            f"{labels.shape}"
         )
     k = int(labels.max()) + 1 if n_classes is None else n_classes
     if labels.min() < 0 or labels.max() >= k:
         raise ValueError(
-            f"labels must lie in 0..{k - 1}, got values from {labels.min()} to {labels.max()}"
+            f"labels must lie in 0..{k - 1}, got values from {labels.min()} "
+            f"to {labels.max()}"
         )
     return labels.astype(np.int64), k
 
@@ -131,7 +134,9 @@ def _positive(value: object, name: str, kind: type = numbers.Real) -> None:
         or not cast(float, value) > 0
     ):
         raise ValueError(
-            f"{name} must be a positive {'integer' if kind is numbers.Integral else 'number'}, got {value!r}"
+            f"{name} must be a positive "
+            f"{'integer' if kind is numbers.Integral else 'number'}, got "
+            f"{value!r}"
         )
 
 
@@ -200,7 +205,8 @@ def train_classifier(
         or hidden < 0
     ):
         raise ValueError(
-            f"hidden must be a non-negative integer (0 for softmax regression), got {hidden!r}"
+            "hidden must be a non-negative integer (0 for softmax "
+            f"regression), got {hidden!r}"
         )
     if not 0 <= weight_decay < np.inf:
         raise ValueError(
@@ -221,8 +227,9 @@ def train_classifier(
 
     rng = np.random.default_rng(seed)
     widths = [features.shape[1], *([hidden] if hidden else []), k]
-    # He initialisation for the ReLU layer; the output layer starts small so the first
-    # predictions are close to uniform. Softmax regression starts at exactly zero.
+    # He initialisation for the ReLU layer; the output layer starts small so
+    # the first predictions are close to uniform. Softmax regression starts at
+    # exactly zero.
     weights = [
         rng.normal(
             scale=np.sqrt(2.0 / fan_in)
@@ -315,7 +322,8 @@ def confusion_matrix(
     pred = np.asarray(y_pred)
     if true.shape != pred.shape or true.ndim != 1:
         raise ValueError(
-            f"y_true and y_pred must be 1-D of the same length, got {true.shape} and {pred.shape}"
+            "y_true and y_pred must be 1-D of the same length, got "
+            f"{true.shape} and {pred.shape}"
         )
     for arr, name in [(true, "y_true"), (pred, "y_pred")]:
         if arr.dtype.kind not in "iu":
@@ -348,7 +356,8 @@ def top_k_accuracy(logits: ArrayLike, labels: ArrayLike, k: int) -> float:
     true = np.asarray(labels)
     if z.ndim != 2 or true.shape != (z.shape[0],):
         raise ValueError(
-            f"logits must be (n, K) and labels (n,), got {z.shape} and {true.shape}"
+            f"logits must be (n, K) and labels (n,), got {z.shape} and "
+            f"{true.shape}"
         )
     if (
         isinstance(k, bool)

@@ -31,34 +31,34 @@ the same rules:
 How the computation is organised (chapter 2 explains each technique):
 
 * **Cache-sized blocks.** The rows are processed a block at a time, a block
-  being as many rows as fit in about ``_BLOCK_BYTES`` (512 KiB). The passes over a
-  block (maximum, exponential, sum, division) then reuse data that is still in
-  the CPU cache, instead of streaming the whole array through memory once per
-  pass.
+  being as many rows as fit in about ``_BLOCK_BYTES`` (512 KiB). The passes
+  over a block (maximum, exponential, sum, division) then reuse data that is
+  still in the CPU cache, instead of streaming the whole array through memory
+  once per pass.
 * **In place.** Each pass writes into the output block (``out=``) or into a few
   block-sized scratch arrays allocated once per call, so the only large
   allocation is the result itself.
 * **Special values are rare rows.** NaN and ``+inf`` always show in the row
   maximum, so the policy is applied afterwards to just the rows whose maximum
   is not finite.
-* **accurate=True, float64.** Subtracting the row maximum protects ``exp``
-  from overflow, but the rounding of ``z - max`` is then amplified by ``exp``:
-  it is the main error of the textbook stable softmax. So the shift is done as
-  an exact two-term difference (TwoSum, or Fast2Sum when every row maximum of
-  the block is negative: ``hi + lo == z - m`` exactly) and the exponential of
-  ``hi + lo`` is taken as ``exp(hi) * (1 + lo)``. Softmax skips the shift
-  altogether when every row maximum of the block lies in
-  ``[0, log(largest float) - log(K + 2) - 2]``, where ``exp(z)`` can neither
-  overflow nor lose what matters to underflow. The row sum is formed exactly
-  before one final rounding (error-free extraction: every term is split on
-  the grid of a power of two large enough that the high parts add without
-  error), and the logarithm of the sum is refined by one Newton step.
-  Log-softmax and log-sum-exp (``T = 1``) avoid the shift whenever every row
-  maximum of the block lies in ``[log(tiny) + 60, log(1e300) - log(K + 2) - 2]``:
-  ``exp(z)`` then takes exact arguments, the maximum's term ``exp(m)`` is set
-  aside, the others are summed exactly and divided by it, and only the
-  result's logarithm is a double-double ``c_hi + c_lo``; log-softmax returns
-  ``(z - c_hi) - c_lo``. Cheaper than the exact shift, with about the same error.
+* **accurate=True, float64.** Subtracting the row maximum protects ``exp`` from
+  overflow, but the rounding of ``z - max`` is then amplified by ``exp``: it is
+  the main error of the textbook stable softmax. So the shift is done as an
+  exact two-term difference (TwoSum, or Fast2Sum when every row maximum of the
+  block is negative: ``hi + lo == z - m`` exactly) and the exponential of ``hi
+  + lo`` is taken as ``exp(hi) * (1 + lo)``. Softmax skips the shift altogether
+  when every row maximum of the block lies in ``[0, log(largest float) - log(K
+  + 2) - 2]``, where ``exp(z)`` can neither overflow nor lose what matters to
+  underflow. The row sum is formed exactly before one final rounding
+  (error-free extraction: every term is split on the grid of a power of two
+  large enough that the high parts add without error), and the logarithm of the
+  sum is refined by one Newton step. Log-softmax and log-sum-exp (``T = 1``)
+  avoid the shift whenever every row maximum of the block lies in ``[log(tiny)
+  + 60, log(1e300) - log(K + 2) - 2]``: ``exp(z)`` then takes exact arguments,
+  the maximum's term ``exp(m)`` is set aside, the others are summed exactly and
+  divided by it, and only the result's logarithm is a double-double ``c_hi +
+  c_lo``; log-softmax returns ``(z - c_hi) - c_lo``. Cheaper than the exact
+  shift, with about the same error.
 * **accurate=True, float16 and float32.** Computed in float64 by the default
   formula, whose errors are then far below the result's ulp, and rounded once.
 """
@@ -84,27 +84,31 @@ from softmax_lib._validation import (
     working_dtype,
 )
 
-#: Bytes of working data per block of rows: the input, output and scratch blocks
-#: fit in the L2 cache together. A row longer than this is a block by itself.
+#: Bytes of working data per block of rows: the input, output and scratch
+#: blocks fit in the L2 cache together. A row longer than this is a block by
+#: itself.
 _BLOCK_BYTES = 512 * 1024
 
-#: Veltkamp's constant 2**27 + 1: splits a float64 into two 26-bit halves whose products are exact.
+#: Veltkamp's constant 2**27 + 1: splits a float64 into two 26-bit halves whose
+#: products are exact.
 _SPLITTER = 134217729.0
 
 
 def _validated(x: ArrayLike, axis: Any) -> tuple[np.ndarray, int]:
-    """Check ``x`` and ``axis``; return ``x`` as a float array and ``axis`` as a non-negative index."""
+    """Check ``x`` and ``axis``; return ``x`` as a float array and ``axis`` as
+    a non-negative index."""
     arr = as_float_array(x)
     ax = check_axis(axis, arr.ndim)
     check_not_empty(arr, ax)
     return arr, ax
 
 
-# --- special values -------------------------------------------------------------------------------
+# --- special values ----------------------------------------------------------
 
 
 def _finite_or_zero(m: np.ndarray) -> np.ndarray:
-    """The row maxima to shift by: ``m``, or 0 where ``m`` is not finite (``inf - inf`` would be NaN)."""
+    """The row maxima to shift by: ``m``, or 0 where ``m`` is not finite (``inf
+    - inf`` would be NaN)."""
     return (
         m
         if np.isfinite(m).all()
@@ -115,11 +119,13 @@ def _finite_or_zero(m: np.ndarray) -> np.ndarray:
 def _apply_policy(
     z: np.ndarray, m: np.ndarray, out: np.ndarray, kind: str
 ) -> None:
-    """Overwrite, in ``out``, the rows whose maximum ``m`` is not finite with the policy's answer.
+    """Overwrite, in ``out``, the rows whose maximum ``m`` is not finite with
+    the policy's answer.
 
-    Those are exactly the rows with a NaN, with a ``+inf``, or with only ``-inf``:
-    the rare rows. Every other row was computed by the ordinary formula.
-    ``kind`` is ``"softmax"``, ``"log_softmax"`` or ``"logsumexp"`` (``out`` then has one column).
+    Those are exactly the rows with a NaN, with a ``+inf``, or with only
+    ``-inf``: the rare rows. Every other row was computed by the ordinary
+    formula. ``kind`` is ``"softmax"``, ``"log_softmax"`` or ``"logsumexp"``
+    (``out`` then has one column).
     """
     special = ~np.isfinite(m[:, 0])
     if not special.any():
@@ -133,35 +139,35 @@ def _apply_policy(
             has_nan, np.nan, np.where(n_posinf > 0, np.inf, -np.inf)
         )
     else:
-        share = is_posinf / np.maximum(
-            n_posinf, 1
-        )  # 1/k on the k entries equal to +inf
+        # 1/k on the k entries equal to +inf
+        share = is_posinf / np.maximum(n_posinf, 1)
         if kind == "log_softmax":
             share = np.log(share)
-        value = np.where(
-            has_nan | (n_posinf == 0), np.nan, share
-        )  # NaN row, or all -inf: NaN
+        # NaN row, or all -inf: NaN
+        value = np.where(has_nan | (n_posinf == 0), np.nan, share)
     out[special] = value
 
 
-# --- the default kernels: one block of rows, in place -----------------------------------------------
-# Every kernel has the signature kernel(z, out, scratch, work, temperature): z is a block of rows
-# (B, K), out the matching block of the result ((B, K), or (B, 1) for logsumexp), scratch a list of
-# (B, K) arrays of dtype `work` to reuse (allocated once per call, not once per block).
+# --- the default kernels: one block of rows, in place ------------------------
+# Every kernel has the signature kernel(z, out, scratch, work, temperature): z
+# is a block of rows (B, K), out the matching block of the result ((B, K), or
+# (B, 1) for logsumexp), scratch a list of (B, K) arrays of dtype `work` to
+# reuse (allocated once per call, not once per block).
 
 
 def _softmax_block(z, out, scratch, work, temperature) -> None:
-    """``exp((z - m)/T) / sum``: five passes over a block held in cache, in place.
+    """``exp((z - m)/T) / sum``: five passes over a block held in cache, in
+    place.
 
-    For float32 and float64 these are the operations of ``scipy.special.softmax``,
-    in the same order: the same rounding, row by row. When ``work`` is wider than
-    ``out`` (float16), the final division rounds once into ``out``.
+    For float32 and float64 these are the operations of
+    ``scipy.special.softmax``, in the same order: the same rounding, row by
+    row. When ``work`` is wider than ``out`` (float16), the final division
+    rounds once into ``out``.
     """
     m = np.max(z, axis=1, keepdims=True)  # in z's own dtype: exact
     w = out if out.dtype == work else scratch[0]
-    np.subtract(
-        z, _finite_or_zero(m), out=w, dtype=work
-    )  # -1e308 - 1e308 = -inf is right: exp gives 0
+    # -1e308 - 1e308 = -inf is right: exp gives 0
+    np.subtract(z, _finite_or_zero(m), out=w, dtype=work)
     if temperature != 1.0:
         np.divide(w, temperature, out=w)
     np.exp(w, out=w)
@@ -170,10 +176,12 @@ def _softmax_block(z, out, scratch, work, temperature) -> None:
 
 
 def _softmax_block_wide(z, out, scratch, work, temperature) -> None:
-    """Accurate softmax for float16 and float32: the default formula in float64, rounded once into ``out``.
+    """Accurate softmax for float16 and float32: the default formula in
+    float64, rounded once into ``out``.
 
     In float64 the rounding of ``z - m`` and of the sum are far below a float32
-    ulp; even multiplying by the reciprocal of the sum (faster than dividing) is.
+    ulp; even multiplying by the reciprocal of the sum (faster than dividing)
+    is.
     """
     m = np.max(z, axis=1, keepdims=True)
     w = scratch[0]
@@ -186,12 +194,13 @@ def _softmax_block_wide(z, out, scratch, work, temperature) -> None:
 
 
 def _log_denominator(z, w, e, temperature):
-    """Write ``d = (z - m) / T`` into ``w``; return ``(m, log sum exp(d))`` per row. ``e`` is scratch.
+    """Write ``d = (z - m) / T`` into ``w``; return ``(m, log sum exp(d))`` per
+    row. ``e`` is scratch.
 
-    The row maximum contributes exactly ``exp(0) = 1`` to the sum, so the log of
-    the sum is computed as ``log1p(s)``, ``s`` being the sum of the *other*
-    terms: accurate even when ``s`` is tiny, where ``log(1 + s)`` would lose every
-    digit of ``s`` (Blanchard, Higham and Higham, 2021).
+    The row maximum contributes exactly ``exp(0) = 1`` to the sum, so the log
+    of the sum is computed as ``log1p(s)``, ``s`` being the sum of the *other*
+    terms: accurate even when ``s`` is tiny, where ``log(1 + s)`` would lose
+    every digit of ``s`` (Blanchard, Higham and Higham, 2021).
     """
     m = np.max(z, axis=1, keepdims=True)
     np.subtract(z, _finite_or_zero(m), out=w, dtype=w.dtype)
@@ -219,15 +228,16 @@ def _logsumexp_block(z, out, scratch, work, temperature) -> None:
     _apply_policy(z, m, out, "logsumexp")
 
 
-# --- the accurate float64 kernels: error-free transformations ---------------------------------------
+# --- the accurate float64 kernels: error-free transformations ----------------
 
 
 def _two_diff(a, b, hi, lo, tmp) -> None:
-    """Knuth's TwoSum for ``a - b``: ``hi = fl(a - b)`` and ``lo`` its rounding error: ``hi + lo == a - b`` exactly.
+    """Knuth's TwoSum for ``a - b``: ``hi = fl(a - b)`` and ``lo`` its rounding
+    error: ``hi + lo == a - b`` exactly.
 
-    ``b`` has one value per row. Six passes, no branch, whatever the magnitudes.
-    Where ``hi`` is ``-inf`` (``a`` is ``-inf``, or ``a - b`` overflows) ``lo`` is
-    NaN (``inf - inf``): the caller cleans it.
+    ``b`` has one value per row. Six passes, no branch, whatever the
+    magnitudes. Where ``hi`` is ``-inf`` (``a`` is ``-inf``, or ``a - b``
+    overflows) ``lo`` is NaN (``inf - inf``): the caller cleans it.
     """
     np.subtract(a, b, out=hi)
     np.subtract(hi, a, out=lo)  # the part of -b that made it into hi
@@ -238,16 +248,19 @@ def _two_diff(a, b, hi, lo, tmp) -> None:
 
 
 def _split(x):
-    """Veltkamp's split: ``x == high + low`` with 26-bit halves, so that products of halves are exact."""
+    """Veltkamp's split: ``x == high + low`` with 26-bit halves, so that
+    products of halves are exact."""
     c = _SPLITTER * x
     high = c - (c - x)
     return high, x - high
 
 
 def _two_prod(a, b):
-    """Dekker's TwoProduct: ``p = fl(a * b)`` and its rounding error ``e``: ``p + e == a * b`` exactly.
+    """Dekker's TwoProduct: ``p = fl(a * b)`` and its rounding error ``e``: ``p
+    + e == a * b`` exactly.
 
-    (NumPy has no fused multiply-add.) ``|a|`` must stay below about 1e300, or the split overflows (NaN).
+    (NumPy has no fused multiply-add.) ``|a|`` must stay below about 1e300, or
+    the split overflows (NaN).
     """
     p = a * b
     a_hi, a_lo = _split(a)
@@ -263,63 +276,67 @@ def _two_sum(a, b):
 
 
 def _dd_divide(hi, lo, temperature) -> None:
-    """``(hi + lo) / T`` as a new double-double, in place: ``hi = fl(hi / T)``, ``lo`` the rest over ``T``."""
+    """``(hi + lo) / T`` as a new double-double, in place: ``hi = fl(hi / T)``,
+    ``lo`` the rest over ``T``."""
     q = hi / temperature
     p, p_err = _two_prod(q, temperature)  # p + p_err == q * T exactly
-    np.add(
-        (hi - p) - p_err, lo, out=lo
-    )  # hi - p is exact (Sterbenz): the remainder hi + lo - q*T
+    # hi - p is exact (Sterbenz): the remainder hi + lo - q*T
+    np.add((hi - p) - p_err, lo, out=lo)
     np.divide(lo, temperature, out=lo)
     hi[...] = q
-    np.copyto(
-        lo, 0.0, where=np.isnan(lo)
-    )  # q = -inf or beyond 1e300 (split overflow): exp(q) = 0 there
+    # q = -inf or beyond 1e300 (split overflow): exp(q) = 0 there
+    np.copyto(lo, 0.0, where=np.isnan(lo))
 
 
 def _shifted_dd(z, m, temperature, hi, lo, tmp, clean=True) -> None:
-    """``(z - m) / T`` as a double-double ``hi + lo``, ``lo`` below half an ulp of ``hi``.
+    """``(z - m) / T`` as a double-double ``hi + lo``, ``lo`` below half an ulp
+    of ``hi``.
 
-    With ``T = 1`` and ``clean=False``, ``lo`` is left NaN or infinite where ``hi = -inf``
-    (the caller handles those rare entries, saving a pass).
+    With ``T = 1`` and ``clean=False``, ``lo`` is left NaN or infinite where
+    ``hi = -inf`` (the caller handles those rare entries, saving a pass).
     """
     shift = _finite_or_zero(m)
     if m.max() < 0:
-        # Every row maximum is negative, so |z| >= |m| for every entry: Dekker's Fast2Sum,
-        # lo = -m - (hi - z), is then exact too, in two passes instead of TwoSum's five.
+        # Every row maximum is negative, so |z| >= |m| for every entry:
+        # Dekker's Fast2Sum, lo = -m - (hi - z), is then exact too, in two
+        # passes instead of TwoSum's five.
         np.subtract(z, shift, out=hi)
         np.subtract(hi, z, out=lo)
         np.subtract(-shift, lo, out=lo)
     else:
         _two_diff(z, shift, hi, lo, tmp)
     if temperature != 1.0:
-        overflowed = np.isneginf(hi) & np.isfinite(
-            z
-        )  # z - m beyond the range; (z - m)/T may be back in it
+        # z - m beyond the range; (z - m)/T may be back in it
+        overflowed = np.isneginf(hi) & np.isfinite(z)
         _dd_divide(hi, lo, temperature)
-        if overflowed.any():  # rare: such entries are far beyond exp's range, z/T - m/T is accurate enough
+        # rare: such entries are far beyond exp's range, z/T - m/T is accurate
+        # enough
+        if overflowed.any():
             hi[overflowed] = (z / temperature - shift / temperature)[
                 overflowed
             ]
             lo[overflowed] = 0.0
     elif clean:
-        np.fmax(
-            lo, -1e300, out=lo
-        )  # NaN (only where hi = -inf) becomes finite, and exp(hi) = 0 there
+        # NaN (only where hi = -inf) becomes finite, and exp(hi) = 0 there
+        np.fmax(lo, -1e300, out=lo)
 
 
 def _extraction_grid(k: int, bound):
-    """The power of two ``sigma >= (K + 2) * bound`` of :func:`_exact_row_sums` (a scalar or one per row)."""
+    """The power of two ``sigma >= (K + 2) * bound`` of :func:`_exact_row_sums`
+    (a scalar or one per row)."""
     _, exponent = np.frexp((k + 2) * bound * (1 + 2.0**-40))
     return np.ldexp(1.0, exponent)
 
 
 def _exact_row_sums(e, sigma, tmp):
-    """Row sums of ``0 <= e <= sigma / (K + 2)`` as ``hi + lo``, far below one ulp from exact (Rump's extraction).
+    """Row sums of ``0 <= e <= sigma / (K + 2)`` as ``hi + lo``, far below one
+    ulp from exact (Rump's extraction).
 
-    ``q = (sigma + e) - sigma`` is ``e`` rounded to the grid of ``sigma``'s ulp, so
-    the ``q`` of a row add up *exactly*, in any order: every partial sum is a
-    multiple of that ulp below ``sigma``. The remainders ``e - q`` (exact too) are
-    so small that their plain sum is accurate enough. Five passes.
+    ``q = (sigma + e) - sigma`` is ``e`` rounded to the grid of ``sigma``'s
+    ulp, so the ``q`` of a row add up *exactly*, in any order: every partial
+    sum is a multiple of that ulp below ``sigma``. The remainders ``e - q``
+    (exact too) are so small that their plain sum is accurate enough. Five
+    passes.
     """
     np.add(e, sigma, out=tmp)
     np.subtract(tmp, sigma, out=tmp)
@@ -329,81 +346,86 @@ def _exact_row_sums(e, sigma, tmp):
 
 
 def _log_dd(s_hi, s_lo):
-    """``log(s_hi + s_lo)`` as ``L + dL``, per row, for sums ``1e-300 < s_hi < 1e300`` and a small ``s_lo``.
+    """``log(s_hi + s_lo)`` as ``L + dL``, per row, for sums ``1e-300 < s_hi <
+    1e300`` and a small ``s_lo``.
 
-    ``L = log(s_hi)`` has half an ulp of ``L`` of error (many ulp of 1 when ``L`` is
-    large, which matters where a later subtraction cancels ``L``). One Newton step
-    for ``log``, ``dL = (s_hi + s_lo) exp(-L) - 1`` with an exact product, leaves
-    only the error of ``exp(-L)``: under one ulp of 1 in absolute terms. It also
-    keeps a tiny ``s - 1`` that ``log`` rounds away (``s_hi = 1``): the job
-    ``log1p`` does in the default mode. Per row, so its cost does not matter.
+    ``L = log(s_hi)`` has half an ulp of ``L`` of error (many ulp of 1 when
+    ``L`` is large, which matters where a later subtraction cancels ``L``). One
+    Newton step for ``log``, ``dL = (s_hi + s_lo) exp(-L) - 1`` with an exact
+    product, leaves only the error of ``exp(-L)``: under one ulp of 1 in
+    absolute terms. It also keeps a tiny ``s - 1`` that ``log`` rounds away
+    (``s_hi = 1``): the job ``log1p`` does in the default mode. Per row, so its
+    cost does not matter.
     """
     log_s = np.log(s_hi)
     inv_s = np.exp(-log_s)  # about 1 / s
     p, p_err = _two_prod(s_hi, inv_s)
-    return log_s, (p - 1.0) + (
-        p_err + s_lo * inv_s
-    )  # p - 1 is exact: p is within a few ulp of 1
+    # p - 1 is exact: p is within a few ulp of 1
+    return log_s, (p - 1.0) + (p_err + s_lo * inv_s)
 
 
 def _exp_is_safe_unshifted(m, k: int, lowest: float, largest: float) -> bool:
-    """True when ``exp(z)`` may be taken without subtracting the maximum, in every row of a block.
+    """True when ``exp(z)`` may be taken without subtracting the maximum, in
+    every row of a block.
 
-    That is when each row maximum lies in ``[lowest, log(largest) - log(K + 2) - 2]``: the sum
-    of the ``K`` exponentials and its extraction grid ``(K + 2) exp(m)`` then stay below
-    ``largest``, and ``lowest`` keeps what underflows below the result's own resolution.
-    False for a NaN or infinite maximum. Softmax and the log functions choose their bounds.
+    That is when each row maximum lies in ``[lowest, log(largest) - log(K + 2)
+    - 2]``: the sum of the ``K`` exponentials and its extraction grid ``(K + 2)
+    exp(m)`` then stay below ``largest``, and ``lowest`` keeps what underflows
+    below the result's own resolution. False for a NaN or infinite maximum.
+    Softmax and the log functions choose their bounds.
     """
     upper = np.log(largest) - np.log(k + 2.0) - 2.0
     return bool(m.min() >= lowest and m.max() <= upper)
 
 
 def _softmax_block_accurate(z, out, scratch, work, temperature) -> None:
-    """Accurate float64 softmax: exact shift, corrected exponential, exact sum, one division."""
+    """Accurate float64 softmax: exact shift, corrected exponential, exact sum,
+    one division."""
     lo, tmp = scratch
     m = np.max(z, axis=1, keepdims=True)
-    # Softmax: with m >= 0 the sum is at least 1, so what underflows is below the result's ulp.
+    # Softmax: with m >= 0 the sum is at least 1, so what underflows is below
+    # the result's ulp.
     if temperature == 1.0 and _exp_is_safe_unshifted(
         m, z.shape[1], 0.0, np.finfo(m.dtype).max
     ):
-        np.exp(
-            z, out=out
-        )  # no shift, so no rounding for exp to amplify: only exp's own error
+        # no shift, so no rounding for exp to amplify: only exp's own error
+        np.exp(z, out=out)
         sigma = _extraction_grid(z.shape[1], np.exp(m))
     else:
         _shifted_dd(z, m, temperature, out, lo, tmp)
         np.exp(out, out=out)
         np.multiply(out, lo, out=lo)
-        np.add(
-            out, lo, out=out
-        )  # exp(hi + lo) = exp(hi) (1 + lo), to within lo**2 < 1e-26
-        sigma = _extraction_grid(
-            z.shape[1], 1.0
-        )  # every term is at most exp(0) = 1
+        # exp(hi + lo) = exp(hi) (1 + lo), to within lo**2 < 1e-26
+        np.add(out, lo, out=out)
+        # every term is at most exp(0) = 1
+        sigma = _extraction_grid(z.shape[1], 1.0)
     s_hi, s_lo = _exact_row_sums(out, sigma, tmp)
     np.divide(out, s_hi + s_lo, out=out)
     _apply_policy(z, m, out, "softmax")
 
 
 def _row_sums(a):
-    """Row sums of a block, as a matrix-vector product with ones: BLAS, about twice as fast as ``np.sum``.
+    """Row sums of a block, as a matrix-vector product with ones: BLAS, about
+    twice as fast as ``np.sum``.
 
-    Used only where the order of the additions does not matter: sums that are exact
-    in any order, or corrections far below the result's ulp.
+    Used only where the order of the additions does not matter: sums that are
+    exact in any order, or corrections far below the result's ulp.
     """
     return (a @ np.ones(a.shape[1]))[:, None]
 
 
 def _log_sum_exp_direct(z, top, m, scratch):
-    """``log sum exp(z)`` per row as a double-double ``c_hi + c_lo``, from ``exp(z)``: no shift to correct.
+    """``log sum exp(z)`` per row as a double-double ``c_hi + c_lo``, from
+    ``exp(z)``: no shift to correct.
 
-    ``z - m`` rounds (where ``|z|`` and ``|m|`` differ in magnitude) and exp amplifies
-    that; ``exp(z)`` takes exact arguments, so each term has only exp's own error.
-    The maximum's term ``E = exp(m)`` is set aside (``top`` is its column) and the
-    others summed exactly (Rump's extraction) as ``T``. Then, per row, whichever form
-    errs less: for ``T < E``, ``m + log(1 + s)`` with ``s = T / E`` (a double-double; the
-    exact 1 keeps a tiny ``s`` of a confident row accurate, as the shift does); for
-    ``T >= E``, ``log(E + T)``, whose error is a weighted mean of the terms' errors.
+    ``z - m`` rounds (where ``|z|`` and ``|m|`` differ in magnitude) and exp
+    amplifies that; ``exp(z)`` takes exact arguments, so each term has only
+    exp's own error. The maximum's term ``E = exp(m)`` is set aside (``top`` is
+    its column) and the others summed exactly (Rump's extraction) as ``T``.
+    Then, per row, whichever form errs less: for ``T < E``, ``m + log(1 + s)``
+    with ``s = T / E`` (a double-double; the exact 1 keeps a tiny ``s`` of a
+    confident row accurate, as the shift does); for ``T >= E``, ``log(E + T)``,
+    whose error is a weighted mean of the terms' errors.
     """
     e, tmp = scratch[2], scratch[3]
     np.exp(z, out=e)
@@ -412,13 +434,13 @@ def _log_sum_exp_direct(z, top, m, scratch):
     e[rows, top] = 0.0  # the other terms, every one at most E
     sigma = _extraction_grid(z.shape[1], big)
     np.add(e, sigma, out=tmp)
-    np.subtract(
-        tmp, sigma, out=tmp
-    )  # q on sigma's ulp grid: the q of a row add up exactly
+    # q on sigma's ulp grid: the q of a row add up exactly
+    np.subtract(tmp, sigma, out=tmp)
     t_hi = _row_sums(tmp)
     np.subtract(e, tmp, out=tmp)  # the remainders e - q, exact and tiny
     t_lo = _row_sums(tmp)
-    # T < E: m + log(1 + s), s = T / E; the remainder of the division is exact (Dekker's product).
+    # T < E: m + log(1 + s), s = T / E; the remainder of the division is exact
+    # (Dekker's product).
     s = t_hi / big
     p, p_err = _two_prod(s, big)
     s_lo = (((t_hi - p) - p_err) + t_lo) / big  # t_hi - p is exact (Sterbenz)
@@ -435,24 +457,28 @@ def _log_sum_exp_direct(z, top, m, scratch):
 
 
 def _log_sum_exp_shifted(z, m, scratch, temperature):
-    """Accurate ``log sum exp((z - m)/T)`` per row (float64), from the exactly shifted row.
+    """Accurate ``log sum exp((z - m)/T)`` per row (float64), from the exactly
+    shifted row.
 
     Returns ``(lo, L, dL)``: ``scratch[0] + lo`` holds ``(z - m)/T`` exactly (a
-    double-double; with ``T = 1``, ``lo`` may be NaN where ``scratch[0]`` is ``-inf``)
-    and ``L + dL`` its log-sum-exp. The exponentials stay double-doubles
-    ``E + E*lo`` inside the exact sum; the maximum's term is exactly 1.
+    double-double; with ``T = 1``, ``lo`` may be NaN where ``scratch[0]`` is
+    ``-inf``) and ``L + dL`` its log-sum-exp. The exponentials stay
+    double-doubles ``E + E*lo`` inside the exact sum; the maximum's term is
+    exactly 1.
     """
     hi, lo, e, tmp = scratch[:4]
     _shifted_dd(z, m, temperature, hi, lo, tmp=e, clean=False)
     np.exp(hi, out=e)
-    sum_e_lo = np.einsum("ij,ij->i", e, lo)[
-        :, None
-    ]  # the first-order correction sum E*lo, in one pass
+    # the first-order correction sum E*lo, in one pass
+    sum_e_lo = np.einsum("ij,ij->i", e, lo)[:, None]
     bad = np.isnan(sum_e_lo[:, 0])
-    if bad.any():  # rare: hi = -inf made lo NaN or inf where E = 0; those terms contribute nothing
+    # rare: hi = -inf made lo NaN or inf where E = 0; those terms contribute
+    # nothing
+    if bad.any():
         sum_e_lo[bad] = np.nansum(e[bad] * lo[bad], axis=1, keepdims=True)
-    # Rump's extraction (as _exact_row_sums), every term at most exp(0) = 1: q = (sigma + E) - sigma
-    # lies on sigma's ulp grid, so the q of a row add up exactly in any order; E - q is tiny.
+    # Rump's extraction (as _exact_row_sums), every term at most exp(0) = 1: q
+    # = (sigma + E) - sigma lies on sigma's ulp grid, so the q of a row add up
+    # exactly in any order; E - q is tiny.
     sigma = _extraction_grid(z.shape[1], 1.0)
     np.add(e, sigma, out=tmp)
     np.subtract(tmp, sigma, out=tmp)
@@ -462,16 +488,19 @@ def _log_sum_exp_shifted(z, m, scratch, temperature):
 
 
 def _logsumexp_dd(z, scratch):
-    """``(m, c_hi, c_lo)``: the row maxima and ``logsumexp(z)`` per row as a double-double ``c_hi + c_lo``.
+    """``(m, c_hi, c_lo)``: the row maxima and ``logsumexp(z)`` per row as a
+    double-double ``c_hi + c_lo``.
 
     From ``exp(z)`` directly when every row maximum of the block allows it
-    (:func:`_exp_is_safe_unshifted`: the usual case, and the cheaper one), else from the
-    exactly shifted row, ``m + L + dL`` with the rounding error of ``m + L`` kept (TwoSum).
+    (:func:`_exp_is_safe_unshifted`: the usual case, and the cheaper one), else
+    from the exactly shifted row, ``m + L + dL`` with the rounding error of ``m
+    + L`` kept (TwoSum).
     """
     top = np.argmax(z, axis=1)  # the first maximum (or NaN) of each row
     m = z[np.arange(z.shape[0]), top][:, None]
-    # The log functions: exp(m) far above the subnormals (what underflows is below e**-60 ulp of
-    # the sum), and everything below 1e300, where Dekker's product can still split it.
+    # The log functions: exp(m) far above the subnormals (what underflows is
+    # below e**-60 ulp of the sum), and everything below 1e300, where Dekker's
+    # product can still split it.
     if _exp_is_safe_unshifted(
         m, z.shape[1], np.log(np.finfo(m.dtype).tiny) + 60.0, 1e300
     ):
@@ -484,10 +513,10 @@ def _logsumexp_dd(z, scratch):
 def _log_softmax_block_accurate(z, out, scratch, work, temperature) -> None:
     """Accurate float64 log-softmax.
 
-    ``T = 1``: ``(z - c_hi) - c_lo`` with ``c_hi + c_lo = logsumexp(z)``, within about one
-    ulp of the result beyond the error of ``c``: ``z - c_hi`` is exact where it is small
-    (Sterbenz) and ``c_lo`` is tiny. ``T != 1``: ``(hi - L) + (lo - dL)``, from the
-    exactly shifted ``hi + lo = (z - m)/T``.
+    ``T = 1``: ``(z - c_hi) - c_lo`` with ``c_hi + c_lo = logsumexp(z)``,
+    within about one ulp of the result beyond the error of ``c``: ``z - c_hi``
+    is exact where it is small (Sterbenz) and ``c_lo`` is tiny. ``T != 1``:
+    ``(hi - L) + (lo - dL)``, from the exactly shifted ``hi + lo = (z - m)/T``.
     """
     if temperature == 1.0:
         m, c_hi, c_lo = _logsumexp_dd(z, scratch)
@@ -509,9 +538,10 @@ def _logsumexp_block_accurate(z, out, scratch, work, temperature) -> None:
     _apply_policy(z, m, out, "logsumexp")
 
 
-#: (kind, mode) -> (block kernel, number of scratch blocks it needs). The modes: "default";
-#: "wide" for float16 and float32 with accurate=True (computed in float64, the log functions
-#: by the default kernels); "accurate" for float64 with accurate=True.
+#: (kind, mode) -> (block kernel, number of scratch blocks it needs). The
+#: modes: "default"; "wide" for float16 and float32 with accurate=True
+#: (computed in float64, the log functions by the default kernels); "accurate"
+#: for float64 with accurate=True.
 _KERNELS = {
     ("softmax", "default"): (_softmax_block, 1),
     ("log_softmax", "default"): (_log_softmax_block, 2),
@@ -565,7 +595,8 @@ def _apply(
     where: Any = None,
     workers: Any = None,
 ) -> Any:
-    """Validate; lay ``x`` out as rows along ``axis``; run the kernel of ``kind``.
+    """Validate; lay ``x`` out as rows along ``axis``; run the kernel of
+    ``kind``.
 
     The rows go block by block, the same blocks whatever ``workers`` is (the
     accurate kernels choose their path per block), so the result is the same
@@ -641,7 +672,7 @@ def _apply(
     return out[()] if out.ndim == 0 else out
 
 
-# --- the public functions ---------------------------------------------------------------------------
+# --- the public functions ----------------------------------------------------
 
 
 #: What ``axis`` may be: one axis, several (their union is one row), or every
@@ -739,7 +770,8 @@ def log_softmax(
     where: ArrayLike | None = None,
     workers: int | None = None,
 ) -> Any:
-    r"""Log-softmax: :math:`\log p_i = z_i/T - \operatorname{logsumexp}(\mathbf z/T)`.
+    r"""Log-softmax: :math:`\log p_i = z_i/T - \operatorname{logsumexp}(\mathbf
+    z/T)`.
 
     Never computed as ``log(softmax(x))``: a probability that underflows to 0
     would become ``-inf``, whereas this stays finite for every finite input.
@@ -863,11 +895,12 @@ def logsumexp(
 
 
 def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
-    r"""The textbook formula :math:`e^{z_i} / \sum_j e^{z_j}`, computed literally. **Unstable on purpose.**
+    r"""The textbook formula :math:`e^{z_i} / \sum_j e^{z_j}`, computed
+    literally. **Unstable on purpose.**
 
-    Kept for teaching: it overflows (``exp(z)`` is ``inf`` for :math:`z > 709.78`
-    in float64, giving NaN) and underflows (every ``exp(z)`` is 0 for very
-    negative rows, giving 0/0 = NaN). It does so silently, without NumPy
+    Kept for teaching: it overflows (``exp(z)`` is ``inf`` for :math:`z >
+    709.78` in float64, giving NaN) and underflows (every ``exp(z)`` is 0 for
+    very negative rows, giving 0/0 = NaN). It does so silently, without NumPy
     warnings, so that notebooks show the wrong answer rather than a warning.
     Use :func:`softmax` for real work.
 
@@ -879,7 +912,8 @@ def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
         An array of the shape and float dtype of ``x``.
 
     Raises:
-        TypeError, ValueError: as :func:`softmax` (input checks are not the unstable part).
+        TypeError, ValueError: as :func:`softmax` (input checks are not the
+            unstable part).
 
     Example:
         >>> softmax_naive([1.0, 2.0])
@@ -887,9 +921,8 @@ def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
         >>> softmax_naive([1000.0, 0.0])
         array([nan,  0.])
     """
-    arr, ax = _validated(
-        x, axis
-    )  # no float16 -> float32 cast: it overflows in the input's own dtype
+    # no float16 -> float32 cast: it overflows in the input's own dtype
+    arr, ax = _validated(x, axis)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         e = np.exp(arr)
         return e / np.sum(e, axis=ax, keepdims=True)
@@ -898,9 +931,10 @@ def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:
 def sigmoid(x: ArrayLike) -> np.ndarray:
     r"""The logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`, elementwise.
 
-    Computed from :math:`e^{-|x|}`, which never overflows: :math:`1/(1+e^{-|x|})`
-    for :math:`x \ge 0` and :math:`e^{-|x|}/(1+e^{-|x|})` for :math:`x < 0`.
-    Two-class softmax is a sigmoid: ``softmax([a, b])[0] == sigmoid(a - b)``.
+    Computed from :math:`e^{-|x|}`, which never overflows:
+    :math:`1/(1+e^{-|x|})` for :math:`x \ge 0` and
+    :math:`e^{-|x|}/(1+e^{-|x|})` for :math:`x < 0`. Two-class softmax is a
+    sigmoid: ``softmax([a, b])[0] == sigmoid(a - b)``.
 
     Args:
         x: any shape.

@@ -132,7 +132,8 @@ def load_digits_split(
     test = _check_fraction(test_fraction, "test_fraction")
     if val + test >= 1:
         raise ValueError(
-            f"val_fraction + test_fraction must leave training data, got {val} + {test} >= 1"
+            "val_fraction + test_fraction must leave training data, got "
+            f"{val} + {test} >= 1"
         )
     # imported here: only this function needs scikit-learn
     from sklearn.datasets import load_digits

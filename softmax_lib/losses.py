@@ -18,15 +18,18 @@ Reduction = Literal["mean", "sum", "none"]
 
 
 def _class_indices(target: np.ndarray, num_classes: int) -> np.ndarray:
-    """Check integer class labels ``0 <= t < num_classes`` and return them as intp."""
+    """Check integer class labels ``0 <= t < num_classes`` and return them as
+    intp."""
     if target.dtype.kind not in "iu":
         raise TypeError(
-            f"target of shape {target.shape} reads as class indices, which must be integers; got dtype {target.dtype}"
+            f"target of shape {target.shape} reads as class indices, which "
+            f"must be integers; got dtype {target.dtype}"
         )
     if target.size and (target.min() < 0 or target.max() >= num_classes):
         bad = target.min() if target.min() < 0 else target.max()
         raise ValueError(
-            f"target holds class index {bad}, but logits have {num_classes} classes (valid: 0..{num_classes - 1})"
+            f"target holds class index {bad}, but logits have {num_classes} "
+            f"classes (valid: 0..{num_classes - 1})"
         )
     return target.astype(np.intp)
 
@@ -38,26 +41,34 @@ def cross_entropy(
     reduction: Reduction = "mean",
     label_smoothing: float = 0.0,
 ) -> np.ndarray:
-    r"""Cross-entropy between ``target`` and ``softmax(logits)``, computed from the logits.
+    r"""Cross-entropy between ``target`` and ``softmax(logits)``, computed from
+    the logits.
 
-    For one row, :math:`\ell(\mathbf z, \mathbf y) = -\sum_k y_k \log \operatorname{softmax}(\mathbf z)_k`;
-    with a class index :math:`c` this is :math:`-\log \operatorname{softmax}(\mathbf z)_c
-    = \operatorname{logsumexp}(\mathbf z) - z_c`. It goes through :func:`~softmax_lib.core.log_softmax`,
-    never ``log(softmax(...))``, so it stays finite for finite logits.
+    For one row, :math:`\ell(\mathbf z, \mathbf y) = -\sum_k y_k \log
+    \operatorname{softmax}(\mathbf z)_k`; with a class index :math:`c` this is
+    :math:`-\log \operatorname{softmax}(\mathbf z)_c =
+    \operatorname{logsumexp}(\mathbf z) - z_c`. It goes through
+    :func:`~softmax_lib.core.log_softmax`, never ``log(softmax(...))``, so it
+    stays finite for finite logits.
 
     Args:
-        logits: shape ``(..., K)``, classes on the last axis. Unnormalised scores, not probabilities.
-        target: either **class indices**, integers of shape ``logits.shape[:-1]``
-            with values in ``0..K-1``, or **probability rows** of shape
-            ``logits.shape`` (one-hot or soft labels; each row non-negative and summing to 1).
-        reduction: ``"mean"`` over rows (default), ``"sum"``, or ``"none"`` for one loss per row.
+        logits: shape ``(..., K)``, classes on the last axis. Unnormalised
+            scores, not probabilities.
+        target: either **class indices**, integers of shape
+            ``logits.shape[:-1]`` with values in ``0..K-1``, or **probability
+            rows** of shape ``logits.shape`` (one-hot or soft labels; each row
+            non-negative and summing to 1).
+        reduction: ``"mean"`` over rows (default), ``"sum"``, or ``"none"`` for
+            one loss per row.
         label_smoothing: :math:`\varepsilon \in [0, 1)`. The target becomes
-            :math:`(1-\varepsilon)\,\mathbf y + \varepsilon/K`, as in PyTorch's ``CrossEntropyLoss``.
+            :math:`(1-\varepsilon)\,\mathbf y + \varepsilon/K`, as in PyTorch's
+            ``CrossEntropyLoss``.
 
     Returns:
-        A float array in the dtype of ``logits``: 0-d for ``"mean"`` and ``"sum"``,
-        shape ``logits.shape[:-1]`` for ``"none"``. Where the target puts zero
-        probability, a ``-inf`` logit (a masked class) contributes nothing.
+        A float array in the dtype of ``logits``: 0-d for ``"mean"`` and
+        ``"sum"``, shape ``logits.shape[:-1]`` for ``"none"``. Where the target
+        puts zero probability, a ``-inf`` logit (a masked class) contributes
+        nothing.
 
     Raises:
         TypeError: non-real logits; class indices that are not integers.
@@ -69,7 +80,8 @@ def cross_entropy(
         >>> logits = [[2.0, 1.0, 0.1], [0.5, 2.5, 0.0]]
         >>> cross_entropy(logits, [0, 1], reduction="none").round(4)
         array([0.417 , 0.1967])
-        >>> float(cross_entropy(logits, [[1, 0, 0], [0, 1, 0]]).round(4))  # the same targets as one-hot rows
+        >>> one_hot = [[1, 0, 0], [0, 1, 0]]  # the same targets
+        >>> float(cross_entropy(logits, one_hot).round(4))
         0.3069
     """
     z = as_float_array(logits, "logits")
@@ -84,7 +96,8 @@ def cross_entropy(
         or not 0 <= label_smoothing < 1
     ):
         raise ValueError(
-            f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}"
+            "label_smoothing must be a number in [0, 1), got "
+            f"{label_smoothing!r}"
         )
 
     t = np.asarray(target)
@@ -112,8 +125,10 @@ def cross_entropy(
         losses = -np.sum(terms, axis=-1)
     else:
         raise ValueError(
-            f"target shape {t.shape} fits neither class indices (shape {z.shape[:-1]}) "
-            f"nor probability rows (shape {z.shape}) for logits of shape {z.shape}"
+            f"target shape {t.shape} fits neither class indices (shape "
+            f"{z.shape[:-1]}) "
+            f"nor probability rows (shape {z.shape}) for logits of shape "
+            f"{z.shape}"
         )
 
     losses = np.asarray(losses, dtype=z.dtype)

@@ -45,7 +45,8 @@ def _one_row(z: ArrayLike, num_classes: int | None = None) -> np.ndarray:
         )
     if num_classes is not None and logits.size != num_classes:
         raise ValueError(
-            f"z must be one row of {num_classes} logits, got shape {logits.shape}"
+            f"z must be one row of {num_classes} logits, got shape "
+            f"{logits.shape}"
         )
     return logits
 

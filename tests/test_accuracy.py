@@ -13,7 +13,7 @@ def as_float(a):
     ).reshape(np.shape(a))
 
 
-# --- the exact references -----------------------------------------------------------------------
+# --- the exact references ----------------------------------------------------
 
 
 def test_exact_softmax_of_two_logits_is_the_sigmoid_to_sixty_digits():
@@ -129,7 +129,7 @@ def test_more_digits_agree_with_fewer_to_the_fewer_digits():
         assert abs(a - b) < abs(b) * mpmath.mpf(10) ** -28
 
 
-# --- ulp_error --------------------------------------------------------------------------------
+# --- ulp_error ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
@@ -208,7 +208,7 @@ def test_ulp_error_broadcasts_and_returns_float64():
     assert out.dtype == np.float64 and out.shape == (1, 2)
 
 
-# --- errors -----------------------------------------------------------------------------------
+# --- errors ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,7 @@ def test_an_infinity_is_exact_for_a_value_beyond_the_range():
     assert accuracy.exact_log_softmax([1e308, -1e308])[1] < -beyond / 2
 
 
-# --- exact_exp and correctly_rounded ------------------------------------------------------------
+# --- exact_exp and correctly_rounded -----------------------------------------
 
 FLOATS = [np.float16, np.float32, np.float64]
 
@@ -300,9 +300,8 @@ def test_exact_exp_keeps_the_shape_and_the_exact_binary_input():
         isinstance(v, mpmath.mpf) for v in out.ravel()
     )
     with mpmath.workdps(60):
-        assert out[0, 0] == mpmath.exp(
-            mpmath.mpf(float(np.float32(0.1)))
-        )  # not exp(0.1)
+        # not exp(0.1)
+        assert out[0, 0] == mpmath.exp(mpmath.mpf(float(np.float32(0.1))))
     assert out[1, 1] == 1
 
 
@@ -322,9 +321,8 @@ def test_correctly_rounded_float64_matches_mpmaths_own_rounding():
     exact = accuracy.exact_exp(np.linspace(-700.0, 700.0, 2001))
     rounded = accuracy.correctly_rounded(exact, np.float64)
     assert rounded.dtype == np.float64
-    assert np.array_equal(
-        rounded, [float(v) for v in exact]
-    )  # float(mpf) rounds to nearest, even
+    # float(mpf) rounds to nearest, even
+    assert np.array_equal(rounded, [float(v) for v in exact])
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

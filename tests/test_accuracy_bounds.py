@@ -1,9 +1,10 @@
-"""The accuracy bounds of softmax, log_softmax and logsumexp, pinned on a fixed set of hard cases.
+"""The accuracy bounds of softmax, log_softmax and logsumexp, pinned on a fixed
+set of hard cases.
 
-accurate=True: softmax within 4 ulp in float64 and 1 ulp in float32 (and float16);
-log_softmax and logsumexp within 2 ulp of max(|result|, 1). Default mode: never
-less accurate than scipy.special. The reference is mpmath at 60 digits
-(softmax_lib.accuracy); benchmarks/accuracy.py runs the larger study.
+accurate=True: softmax within 4 ulp in float64 and 1 ulp in float32 (and
+float16); log_softmax and logsumexp within 2 ulp of max(|result|, 1). Default
+mode: never less accurate than scipy.special. The reference is mpmath at 60
+digits (softmax_lib.accuracy); benchmarks/accuracy.py runs the larger study.
 """
 
 import functools
@@ -21,7 +22,8 @@ LOG_BOUND = 2.0
 
 
 def _hard_cases(dtype):
-    """``{name: 2-D array}``: the weak points of the stable formula, scaled to ``dtype``'s range."""
+    """``{name: 2-D array}``: the weak points of the stable formula, scaled to
+    ``dtype``'s range."""
     rng = np.random.default_rng(2024)
     info = np.finfo(dtype)
     log_tiny, log_sub, log_max, big = (
@@ -44,15 +46,13 @@ def _hard_cases(dtype):
     cases["large max, small rest"] = (
         rows  # z - max rounds at the ulp of the maximum
     )
-    cases["all large"] = (
-        rng.uniform(0.5, 0.99, size=(4, 30)) * log_max
-    )  # exp(z) would overflow
+    # exp(z) would overflow
+    cases["all large"] = rng.uniform(0.5, 0.99, size=(4, 30)) * log_max
     rows = rng.uniform(log_sub, log_tiny + 2, size=(6, 20))
     rows[:, 0] = rng.uniform(-0.5, 0.5, size=6)
     cases["subnormal outputs"] = rows
-    cases["subnormal outputs, negative row"] = (
-        rows - 3.0
-    )  # the maximum below 0
+    # the maximum below 0
+    cases["subnormal outputs, negative row"] = rows - 3.0
     cases["spread near the largest"] = np.array(
         [
             [big, -big, 0.0, 0.5 * big],
@@ -103,7 +103,8 @@ def _exact_of_values(fn, values, shape):
 
 
 def exact(fn, dtype, name):
-    """The mpmath reference, computed once per function and distinct input values."""
+    """The mpmath reference, computed once per function and distinct input
+    values."""
     x = CASES[dtype][name].astype(np.float64)
     return _exact_of_values(fn, x.tobytes(), x.shape)
 
@@ -120,7 +121,7 @@ def ids(params):
     return [f"{np.dtype(d).name}-{n}" for d, n in params]
 
 
-# --- accurate=True ------------------------------------------------------------------------------
+# --- accurate=True -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("dtype, name", CASE_IDS, ids=ids(CASE_IDS))
@@ -145,8 +146,9 @@ def test_accurate_log_softmax_and_logsumexp_are_within_2_ulp_of_max_result_1(
 def test_accurate_log_functions_keep_their_bound_on_the_exactly_shifted_path(
     fn, name
 ):
-    # In float64 they use exp(z) directly unless a row maximum of the block is below log(tiny) + 60
-    # or near overflow: one such row (appended) sends the whole block down the exact-shift path.
+    # In float64 they use exp(z) directly unless a row maximum of the block is
+    # below log(tiny) + 60 or near overflow: one such row (appended) sends the
+    # whole block down the exact-shift path.
     x = CASES[np.float64][name]
     forced = np.vstack([x, np.full((1, x.shape[1]), -700.0)])
     out = getattr(sl, fn)(forced, accurate=True)[: len(x)]
@@ -173,7 +175,8 @@ def test_accurate_float16_is_within_1_ulp():
 
 
 def _exact_with_temperature(x, temperature, log=False):
-    """Softmax (or log-softmax) of ``x / T`` by mpmath, the division exact at 60 digits."""
+    """Softmax (or log-softmax) of ``x / T`` by mpmath, the division exact at
+    60 digits."""
     out = np.empty(x.shape, dtype=object)
     with mpmath.workdps(60):
         t = mpmath.mpf(temperature)
@@ -193,9 +196,8 @@ def _exact_with_temperature(x, temperature, log=False):
     "name", ["small max, far rest", "large max, small rest", "normal"]
 )
 def test_accurate_mode_keeps_its_bounds_with_a_temperature(name, temperature):
-    x = (
-        CASES[np.float64][name][:3] * temperature
-    )  # keep (z - max) / T in the interesting range
+    # keep (z - max) / T in the interesting range
+    x = CASES[np.float64][name][:3] * temperature
     p = sl.softmax(x, temperature=temperature, accurate=True)
     assert (
         accuracy.ulp_error(p, _exact_with_temperature(x, temperature)).max()
@@ -212,7 +214,7 @@ def test_accurate_mode_keeps_its_bounds_with_a_temperature(name, temperature):
     )
 
 
-# --- the default mode against SciPy ------------------------------------------------------------
+# --- the default mode against SciPy ------------------------------------------
 
 
 @pytest.mark.parametrize("dtype, name", CASE_IDS, ids=ids(CASE_IDS))
@@ -227,7 +229,7 @@ def test_default_softmax_is_never_less_accurate_than_scipy(dtype, name):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("fn", ["log_softmax", "logsumexp"])
-def test_default_log_functions_are_never_less_accurate_than_scipy_over_the_cases(
+def test_default_log_functions_never_less_accurate_than_scipy_on_the_cases(
     fn, dtype
 ):
     ours, theirs = [], []
@@ -242,7 +244,8 @@ def test_default_log_functions_are_never_less_accurate_than_scipy_over_the_cases
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_the_hard_cases_are_hard_for_the_default_formula(dtype):
-    # The bounds above mean something only if the cases defeat the textbook stable formula.
+    # The bounds above mean something only if the cases defeat the textbook
+    # stable formula.
     errors = [
         worst("softmax", dtype, name, sl.softmax(x))
         for name, x in CASES[dtype].items()

@@ -1,4 +1,5 @@
-"""softmax_lib.attention: masks, direct and tiled attention agree with each other and with PyTorch."""
+"""softmax_lib.attention: masks, direct and tiled attention agree with each
+other and with PyTorch."""
 
 import tracemalloc
 
@@ -17,14 +18,14 @@ torch.set_num_threads(1)
 
 @st.composite
 def attention_inputs(draw, max_batch=2, max_len=9, max_d=5):
-    """Random (q, k, v, mask) in float64: q (b, n_q, d), k (b, n_k, d), v (b, n_k, d_v), mask (b, n_q, n_k)."""
+    """Random (q, k, v, mask) in float64: q (b, n_q, d), k (b, n_k, d), v (b,
+    n_k, d_v), mask (b, n_q, n_k)."""
     b = draw(st.integers(1, max_batch))
     n_q, n_k = draw(st.integers(1, max_len)), draw(st.integers(1, max_len))
     d, d_v = draw(st.integers(1, max_d)), draw(st.integers(1, max_d))
     seed = draw(st.integers(0, 2**32 - 1))
-    scale = draw(
-        st.sampled_from([0.5, 1.0, 3.0])
-    )  # spread of the entries: up to saturated softmaxes
+    # spread of the entries: up to saturated softmaxes
+    scale = draw(st.sampled_from([0.5, 1.0, 3.0]))
     rng = np.random.default_rng(seed)
     q = rng.normal(scale=scale, size=(b, n_q, d))
     k = rng.normal(scale=scale, size=(b, n_k, d))
@@ -34,11 +35,14 @@ def attention_inputs(draw, max_batch=2, max_len=9, max_d=5):
 
 
 def torch_sdpa(q, k, v, mask=None, causal=False):
-    """PyTorch's scaled_dot_product_attention on float64 tensors made from the same NumPy arrays."""
+    """PyTorch's scaled_dot_product_attention on float64 tensors made from the
+    same NumPy arrays."""
     t = [torch.from_numpy(np.ascontiguousarray(a)) for a in (q, k, v)]
     if mask is None:
         return F.scaled_dot_product_attention(*t, is_causal=causal).numpy()
-    if causal:  # PyTorch takes a mask or is_causal, not both: fold the lower triangle into the mask
+    # PyTorch takes a mask or is_causal, not both: fold the lower triangle into
+    # the mask
+    if causal:
         mask = mask & np.tril(np.ones(mask.shape[-2:], dtype=bool))
     return F.scaled_dot_product_attention(
         *t, attn_mask=torch.from_numpy(np.ascontiguousarray(mask))
@@ -46,7 +50,8 @@ def torch_sdpa(q, k, v, mask=None, causal=False):
 
 
 def brute_force_attention(q, k, v, allowed):
-    """One query at a time, with Python loops: the definition, for 2-D inputs and rows with an allowed key."""
+    """One query at a time, with Python loops: the definition, for 2-D inputs
+    and rows with an allowed key."""
     out = np.zeros((q.shape[0], v.shape[1]))
     for i in range(q.shape[0]):
         keys = [j for j in range(k.shape[0]) if allowed[i, j]]
@@ -56,7 +61,7 @@ def brute_force_attention(q, k, v, allowed):
     return out
 
 
-# --- masks -----------------------------------------------------------------------------------------
+# --- masks -------------------------------------------------------------------
 
 
 @given(st.integers(0, 12), st.integers(1, 12), st.integers(-5, 5))
@@ -93,7 +98,7 @@ def test_padding_mask_allows_exactly_the_real_tokens(lengths, side):
         assert [j for j in range(n_keys) if m[b, 0, j]] == list(real)
 
 
-def test_padding_mask_with_a_head_axis_broadcasts_against_four_dimensional_scores():
+def test_padding_mask_with_a_head_axis_broadcasts_against_4d_scores():
     m = attention.padding_mask([2, 3], 3)[:, None]
     q = np.ones((2, 4, 5, 6))  # (batch, heads, n_q, d)
     w = attention.attention_weights(q, q[:, :, :3], mask=m)
@@ -101,7 +106,7 @@ def test_padding_mask_with_a_head_axis_broadcasts_against_four_dimensional_score
     np.testing.assert_array_equal(w[0, :, :, 2], 0.0)
 
 
-# --- direct attention ------------------------------------------------------------------------------
+# --- direct attention --------------------------------------------------------
 
 
 @given(attention_inputs())
@@ -132,7 +137,7 @@ def test_scale_is_an_inverse_temperature():
         )
 
 
-def test_direct_attention_matches_the_definition_computed_one_query_at_a_time():
+def test_direct_attention_matches_the_definition_one_query_at_a_time():
     rng = np.random.default_rng(7)
     q, k, v = (
         rng.normal(size=(5, 3)),
@@ -185,7 +190,7 @@ def test_leading_axes_broadcast_like_matmul():
     )
 
 
-# --- tiled attention -------------------------------------------------------------------------------
+# --- tiled attention ---------------------------------------------------------
 
 
 @given(
@@ -210,9 +215,8 @@ def test_tiled_attention_equals_direct_attention_for_any_block_size(
         causal=causal,
         fully_masked=fully_masked,
     )
-    np.testing.assert_allclose(
-        tiled, direct, rtol=1e-10, atol=1e-12
-    )  # NaN rows must match too
+    # NaN rows must match too
+    np.testing.assert_allclose(tiled, direct, rtol=1e-10, atol=1e-12)
 
 
 @given(attention_inputs(), st.integers(1, 12), st.booleans())
@@ -226,7 +230,7 @@ def test_tiled_attention_agrees_with_torch_sdpa(inputs, block_size, causal):
     )
 
 
-def test_causal_tiled_attention_agrees_with_torch_when_there_are_more_keys_than_queries():
+def test_causal_tiled_attention_matches_torch_with_more_keys_than_queries():
     rng = np.random.default_rng(11)
     q, k, v = (
         rng.normal(size=(1, 5, 4)),
@@ -271,9 +275,8 @@ def test_huge_scores_do_not_overflow_in_the_tiles():
     k = np.array([[30.0, 0.0], [0.0, 30.0], [-30.0, 0.0]])
     v = np.arange(6.0).reshape(3, 2)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        tiled = attention.tiled_attention(
-            q, k, v, block_size=1, scale=1.0
-        )  # scores up to 900: e^900 overflows
+        # scores up to 900: e^900 overflows
+        tiled = attention.tiled_attention(q, k, v, block_size=1, scale=1.0)
     np.testing.assert_allclose(
         tiled,
         attention.scaled_dot_product_attention(q, k, v, scale=1.0),
@@ -282,7 +285,7 @@ def test_huge_scores_do_not_overflow_in_the_tiles():
     np.testing.assert_allclose(tiled, v[:2], rtol=1e-14)
 
 
-# --- fully masked rows -----------------------------------------------------------------------------
+# --- fully masked rows -------------------------------------------------------
 
 
 @pytest.fixture
@@ -303,9 +306,8 @@ def test_fully_masked_row_is_nan_by_default_and_the_other_rows_are_unaffected(
     one_empty_row, algorithm
 ):
     q, k, v, mask = one_empty_row
-    with np.errstate(
-        over="raise", invalid="raise", divide="raise"
-    ):  # no NumPy warning
+    # no NumPy warning
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
         if algorithm == "direct":
             out = attention.scaled_dot_product_attention(q, k, v, mask=mask)
         else:
@@ -361,10 +363,9 @@ def test_fully_masked_row_raises_on_request_and_names_the_query(
             )
 
 
-def test_left_padding_with_a_causal_mask_empties_the_rows_of_the_padding_queries():
-    mask = attention.padding_mask(
-        [2], 4, side="left"
-    )  # positions 0 and 1 are padding
+def test_left_padding_with_a_causal_mask_empties_the_padding_queries_rows():
+    # positions 0 and 1 are padding
+    mask = attention.padding_mask([2], 4, side="left")
     q = np.random.default_rng(0).normal(size=(1, 4, 3))
     out = attention.scaled_dot_product_attention(
         q, q, q, mask=mask, causal=True, fully_masked="zero"
@@ -387,7 +388,7 @@ def test_zero_policy_does_not_hide_nan_inputs():
     np.testing.assert_array_equal(out[1], 0.0)
 
 
-# --- dtypes ----------------------------------------------------------------------------------------
+# --- dtypes ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
@@ -410,9 +411,8 @@ def test_output_keeps_the_float_dtype(dtype):
 
 
 def test_float16_scores_beyond_the_float16_range_do_not_overflow():
-    q = np.full(
-        (2, 64), 40.0, dtype=np.float16
-    )  # q.k = 102,400 > 65,504, the largest float16
+    # q.k = 102,400 > 65,504, the largest float16
+    q = np.full((2, 64), 40.0, dtype=np.float16)
     k = np.full((3, 64), 40.0, dtype=np.float16)
     k[2] = -40.0
     v = np.eye(3, dtype=np.float16)
@@ -426,7 +426,7 @@ def test_float16_scores_beyond_the_float16_range_do_not_overflow():
         )
 
 
-# --- one test per documented error ----------------------------------------------------------------
+# --- one test per documented error -------------------------------------------
 
 FUNCTIONS = {
     "weights": lambda q, k, v, **kw: attention.attention_weights(q, k, **kw),

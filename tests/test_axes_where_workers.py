@@ -13,7 +13,7 @@ FLOATS = [np.float16, np.float32, np.float64]
 
 
 def _rows_by_hand(fn, x, axes, accurate):
-    """``fn`` over ``axes`` computed as axis=-1 on the array laid out by hand."""
+    """``fn`` over ``axes``, as axis=-1 on the array laid out by hand."""
     last = tuple(range(-len(axes), 0))
     moved = np.moveaxis(x, axes, last)
     rows = moved.reshape(*moved.shape[: -len(axes)], -1)

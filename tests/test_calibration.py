@@ -13,7 +13,8 @@ matplotlib.use("Agg")
 
 
 def sampled_predictions(n=4000, k=4, temperature=1.0, seed=0):
-    """Logits, and labels drawn from softmax(logits / temperature): calibrated at that temperature."""
+    """Logits, and labels drawn from softmax(logits / temperature): calibrated
+    at that temperature."""
     rng = np.random.default_rng(seed)
     logits = rng.normal(scale=3.0, size=(n, k))
     p = sl.softmax(logits, temperature=temperature)
@@ -48,7 +49,8 @@ def test_ece_lies_in_the_unit_interval_for_any_predictions(n_bins, seed):
 def test_reliability_bins_count_every_prediction_once_in_the_right_bin():
     p = np.array([[0.55, 0.45], [0.6, 0.4], [0.95, 0.05], [1.0, 0.0]])
     bins = calibration.reliability_bins(p, np.array([0, 1, 0, 0]), n_bins=10)
-    # (0.5, 0.6] holds 0.55 and 0.6 (right edge included); (0.9, 1.0] holds 0.95 and 1.0.
+    # (0.5, 0.6] holds 0.55 and 0.6 (right edge included); (0.9, 1.0] holds
+    # 0.95 and 1.0.
     assert bins.counts.tolist() == [0, 0, 0, 0, 0, 2, 0, 0, 0, 2]
     assert bins.accuracy[5] == 0.5 and bins.confidence[5] == pytest.approx(
         0.575
@@ -73,7 +75,7 @@ def test_fit_temperature_recovers_the_temperature_the_labels_were_drawn_at(
     assert fitted == pytest.approx(true_temperature, rel=0.1)
 
 
-def test_fit_temperature_minimises_the_negative_log_likelihood_and_keeps_predictions():
+def test_fit_temperature_minimises_the_nll_and_keeps_the_predictions():
     logits, labels = sampled_predictions(temperature=2.0, n=500)
     t = calibration.fit_temperature(logits, labels)
     best = calibration.negative_log_likelihood(logits, labels, temperature=t)
@@ -99,7 +101,7 @@ def test_fit_temperature_refuses_an_optimum_at_a_bound():
         calibration.fit_temperature(logits, np.array([0, 1]))
 
 
-def test_negative_log_likelihood_is_the_mean_cross_entropy_at_the_temperature():
+def test_negative_log_likelihood_is_the_mean_cross_entropy_at_temperature():
     logits, labels = sampled_predictions(n=50)
     expected = sl.cross_entropy(logits / 3.0, labels)
     assert calibration.negative_log_likelihood(

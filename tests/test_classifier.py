@@ -1,4 +1,5 @@
-"""Tests of softmax_lib.classifier: training, prediction, confusion matrix and top-k accuracy."""
+"""Tests of softmax_lib.classifier: training, prediction, confusion matrix and
+top-k accuracy."""
 
 import numpy as np
 import pytest
@@ -43,7 +44,8 @@ def test_training_is_deterministic_for_a_seed_and_varies_with_it():
 
 
 def test_one_step_of_softmax_regression_matches_the_torch_gradient():
-    """With momentum 0 and one full batch, one epoch is one step along -lr * (X^T (p - y) / N + wd W)."""
+    """With momentum 0 and one full batch, one epoch is one step along -lr *
+    (X^T (p - y) / N + wd W)."""
     x, y = blobs(n=20)
     model, _ = classifier.train_classifier(
         x,

@@ -1,4 +1,5 @@
-"""softmax, log_softmax, logsumexp, softmax_naive and sigmoid: worked values, policy, errors, laws."""
+"""softmax, log_softmax, logsumexp, softmax_naive and sigmoid: worked values,
+policy, errors, laws."""
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from conftest import logit_rows
 FLOATS = [np.float16, np.float32, np.float64]
 
 
-# --- worked examples (the numbers chapter 1 prints) -------------------------------------------
+# --- worked examples (the numbers chapter 1 prints) --------------------------
 
 
 def test_softmax_of_the_worked_example():
@@ -104,7 +105,7 @@ def test_low_temperature_approaches_one_hot_and_high_temperature_uniform():
     )
 
 
-# --- axes and shapes -----------------------------------------------------------------------
+# --- axes and shapes ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -2, -3])
@@ -132,7 +133,7 @@ def test_batch_with_no_rows_gives_empty_result():
     assert sl.logsumexp(np.zeros((0, 3))).shape == (0,)
 
 
-# --- dtypes -------------------------------------------------------------------------------
+# --- dtypes ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -170,7 +171,7 @@ def test_softmax_of_python_scalars_in_nested_lists():
     )
 
 
-# --- special values: the documented policy ---------------------------------------------------
+# --- special values: the documented policy -----------------------------------
 
 
 def test_nan_in_a_row_makes_only_that_row_nan():
@@ -241,7 +242,7 @@ def test_sigmoid_of_special_values():
     assert out[0] == 0.0 and out[1] == 1.0 and np.isnan(out[2])
 
 
-# --- errors: one test per documented error -------------------------------------------------------
+# --- errors: one test per documented error -----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -274,7 +275,8 @@ def test_longdouble_input_is_rejected_with_the_supported_dtypes_named():
 def test_axis_out_of_range_names_the_valid_range(fn, axis):
     with pytest.raises(
         ValueError,
-        match=r"axis=.* is out of range for an array with 2 dimension\(s\); valid values are -2\.\.1",
+        match=r"axis=.* is out of range for an array with 2 dimension\(s\); "
+        r"valid values are -2\.\.1",
     ):
         fn(np.zeros((2, 3)), axis=axis)
 
@@ -312,11 +314,11 @@ def test_temperature_that_is_not_a_real_number_is_a_type_error(temperature):
         sl.softmax([1.0, 2.0], temperature=temperature)
 
 
-# --- laws (hypothesis) ----------------------------------------------------------------------
+# --- laws (hypothesis) -------------------------------------------------------
 
 
 @given(logit_rows(min_value=-1e308, max_value=1e308))
-def test_softmax_rows_sum_to_one_and_lie_in_the_unit_interval_for_any_finite_input(
+def test_softmax_rows_sum_to_one_and_lie_in_0_1_for_any_finite_input(
     x,
 ):
     p = sl.softmax(x)
@@ -435,7 +437,7 @@ def test_sigmoid_lies_in_the_unit_interval_and_satisfies_the_reflection_law(x):
     assert s + float(sl.sigmoid(-x)) == pytest.approx(1.0, abs=1e-15)
 
 
-# --- accurate=True and the blocked layout -------------------------------------------------------
+# --- accurate=True and the blocked layout ------------------------------------
 
 ACCURATE_FNS = [sl.softmax, sl.log_softmax, sl.logsumexp]
 
@@ -485,7 +487,8 @@ def test_both_modes_work_along_any_axis(axis, accurate):
 @pytest.mark.parametrize("shape", [(700, 1000), (3, 70000), (2500, 3)])
 @pytest.mark.parametrize("accurate", [False, True])
 def test_inputs_of_many_blocks_and_long_rows_match_scipy(shape, accurate):
-    # More rows than one cache-sized block (and a partial last block); rows longer than a block.
+    # More rows than one cache-sized block (and a partial last block); rows
+    # longer than a block.
     x = 4 * np.random.default_rng(5).normal(size=shape)
     x[::7] -= 50.0  # some rows with a negative maximum
     np.testing.assert_allclose(
@@ -611,9 +614,10 @@ def test_accurate_logsumexp_keeps_the_tiny_excess_over_the_maximum():
     )
 
 
-def test_accurate_log_functions_keep_the_tiny_excess_when_the_maximum_is_not_zero():
-    # Without the shift (exp(z) directly, the float64 default path of accurate=True), the maximum's term
-    # exp(m) is set aside and the rest divided by it: log(1 + s) keeps a tiny s, whatever m is.
+def test_accurate_log_functions_keep_the_tiny_excess_when_the_max_is_not_0():
+    # Without the shift (exp(z) directly, the float64 default path of
+    # accurate=True), the maximum's term exp(m) is set aside and the rest
+    # divided by it: log(1 + s) keeps a tiny s, whatever m is.
     assert sl.log_softmax([5.0, -35.0], accurate=True)[0] == pytest.approx(
         -np.exp(-40.0), rel=1e-15
     )
@@ -626,9 +630,10 @@ def test_accurate_log_functions_keep_the_tiny_excess_when_the_maximum_is_not_zer
     )
 
 
-def test_accurate_log_functions_agree_on_their_direct_and_shifted_paths_with_masked_entries():
-    # The first block takes exp(z) directly; adding a row with maximum -700 sends it down the exact-shift
-    # path (-inf entries then leave NaN in the shift's correction, which must not reach the result).
+def test_accurate_log_functions_direct_and_shifted_paths_agree_with_masks():
+    # The first block takes exp(z) directly; adding a row with maximum -700
+    # sends it down the exact-shift path (-inf entries then leave NaN in the
+    # shift's correction, which must not reach the result).
     rng = np.random.default_rng(11)
     x = 3 * rng.normal(size=(6, 50))
     x[rng.random(size=x.shape) < 0.3] = -np.inf
@@ -646,7 +651,8 @@ def test_accurate_log_functions_agree_on_their_direct_and_shifted_paths_with_mas
 
 @given(logit_rows(min_value=-1e308, max_value=1e308))
 def test_default_softmax_rounds_exactly_like_scipy_for_finite_input(x):
-    # The same operations in the same order, in blocks: so never less accurate than SciPy.
+    # The same operations in the same order, in blocks: so never less accurate
+    # than SciPy.
     with np.errstate(over="ignore", invalid="ignore"):
         np.testing.assert_array_equal(
             sl.softmax(x), scipy.special.softmax(x, axis=-1)
@@ -658,7 +664,7 @@ def test_default_softmax_rounds_exactly_like_scipy_for_finite_input(x):
 
 
 @given(logit_rows(min_value=-1e308, max_value=1e308))
-def test_accurate_softmax_rows_sum_to_one_and_lie_in_the_unit_interval_for_any_finite_input(
+def test_accurate_softmax_rows_sum_to_one_and_lie_in_0_1_for_finite_input(
     x,
 ):
     p = sl.softmax(x, accurate=True)

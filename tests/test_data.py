@@ -1,4 +1,4 @@
-"""Tests of softmax_lib.data: the digits split and the stratified index split."""
+"""Tests of softmax_lib.data: the digits split and the stratified split."""
 
 import numpy as np
 import pytest
@@ -17,7 +17,8 @@ def test_digits_split_parts_are_disjoint_and_cover_every_image(split):
     everything = load_digits().data / 16.0
     parts = np.concatenate([split.x_train, split.x_val, split.x_test])
     assert parts.shape == everything.shape
-    # Every image appears exactly as often as in the full data set (some images repeat).
+    # Every image appears exactly as often as in the full data set (some images
+    # repeat).
     assert sorted(map(bytes, parts)) == sorted(map(bytes, everything))
 
 

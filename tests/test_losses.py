@@ -1,4 +1,4 @@
-"""cross_entropy: both target forms, agreement with PyTorch, masking, errors."""
+"""cross_entropy: both target forms, agreement with PyTorch, masks, errors."""
 
 import numpy as np
 import pytest
@@ -148,14 +148,15 @@ def test_cross_entropy_is_minimised_when_the_prediction_matches_the_target():
         assert sl.cross_entropy(other, target) > best
 
 
-# --- errors ------------------------------------------------------------------------------------
+# --- errors ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("labels", [[0, 1, 3], [0, -1, 1]])
 def test_class_index_out_of_range_is_named(labels):
     with pytest.raises(
         ValueError,
-        match=r"target holds class index (3|-1), but logits have 3 classes \(valid: 0\.\.2\)",
+        match=r"target holds class index (3|-1), but logits have 3 classes "
+        r"\(valid: 0\.\.2\)",
     ):
         sl.cross_entropy(LOGITS, labels)
 
@@ -173,7 +174,8 @@ def test_float_class_indices_are_a_type_error():
 def test_target_shape_that_fits_neither_form_is_named(target):
     with pytest.raises(
         ValueError,
-        match=r"target shape .* fits neither class indices \(shape \(3,\)\) nor probability rows \(shape \(3, 3\)\)",
+        match=r"target shape .* fits neither class indices \(shape \(3,\)\) "
+        r"nor probability rows \(shape \(3, 3\)\)",
     ):
         sl.cross_entropy(LOGITS, target)
 

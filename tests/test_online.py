@@ -1,4 +1,5 @@
-"""softmax_lib.online: the one-pass normaliser agrees with core, keeps its special values, rejects bad input."""
+"""softmax_lib.online: the one-pass normaliser agrees with core, keeps its
+special values, rejects bad input."""
 
 import numpy as np
 import pytest
@@ -9,12 +10,14 @@ import softmax_lib as sl
 from conftest import logit_rows
 from softmax_lib import online
 
-# Rows have at most 12 classes, so block sizes up to 20 cover "1", "in between" and "longer than the row".
+# Rows have at most 12 classes, so block sizes up to 20 cover "1", "in between"
+# and "longer than the row".
 block_sizes = st.integers(min_value=1, max_value=20)
 
 
 def assert_close_to_core(computed, expected, x, dtype):
-    """For log-sum-exp and log-softmax: online and core differ by rounding, a few eps of the inputs' size."""
+    """For log-sum-exp and log-softmax: online and core differ by rounding, a
+    few eps of the inputs' size."""
     eps = np.finfo(dtype).eps
     scale = 1 + np.max(np.abs(x), axis=-1, keepdims=True)
     if expected.ndim < x.ndim:
@@ -26,9 +29,11 @@ def assert_close_to_core(computed, expected, x, dtype):
 
 
 def assert_probabilities_close(computed, expected, x, dtype):
-    """For softmax: exp amplifies the rounding of z_i - max(z) into a relative error of eps * |z_i - max(z)|.
+    """For softmax: exp amplifies the rounding of z_i - max(z) into a relative
+    error of eps * |z_i - max(z)|.
 
-    (core may skip the shift where nothing can overflow, so the two need not round alike.)
+    (core may skip the shift where nothing can overflow, so the two need not
+    round alike.)
     """
     eps, tiny = np.finfo(dtype).eps, np.finfo(dtype).tiny
     gap = np.abs(x.astype(np.float64) - np.max(x, axis=-1, keepdims=True))
@@ -39,11 +44,11 @@ def assert_probabilities_close(computed, expected, x, dtype):
     )
 
 
-# --- agreement with softmax_lib.core for any finite input and any block size ----------------------
+# --- agreement with softmax_lib.core for any finite input and any block size -
 
 
 @given(logit_rows(), block_sizes)
-def test_online_logsumexp_agrees_with_logsumexp_for_any_finite_input_and_block_size(
+def test_online_logsumexp_agrees_with_logsumexp_for_any_input_and_block_size(
     x, block_size
 ):
     assert_close_to_core(
@@ -62,7 +67,7 @@ def test_float32_online_logsumexp_agrees_with_logsumexp(x, block_size):
 
 
 @given(logit_rows(), block_sizes)
-def test_online_softmax_agrees_with_softmax_for_any_finite_input_and_block_size(
+def test_online_softmax_agrees_with_softmax_for_any_input_and_block_size(
     x, block_size
 ):
     p = online.online_softmax(x, axis=1, block_size=block_size)
@@ -78,7 +83,7 @@ def test_float32_online_softmax_agrees_with_softmax(x, block_size):
 
 
 @given(logit_rows(), block_sizes)
-def test_online_log_softmax_agrees_with_log_softmax_for_any_finite_input_and_block_size(
+def test_online_log_softmax_agrees_with_log_softmax_for_any_input_and_block(
     x, block_size
 ):
     assert_close_to_core(
@@ -122,7 +127,7 @@ def test_empty_state_is_the_identity_of_merge(x):
         np.testing.assert_array_equal(merged.rest, s.rest)
 
 
-# --- worked examples -----------------------------------------------------------------------------
+# --- worked examples ---------------------------------------------------------
 
 
 def test_block_size_one_is_the_element_by_element_recurrence():
@@ -149,7 +154,8 @@ def test_huge_logits_do_not_overflow_in_any_block_size():
 
 
 def test_logsumexp_keeps_the_tiny_excess_over_the_maximum():
-    # log(1 + e^-40) = 4.25e-18 would round to 0 as log(d); log1p(rest) keeps it.
+    # log(1 + e^-40) = 4.25e-18 would round to 0 as log(d); log1p(rest) keeps
+    # it.
     assert online.online_logsumexp(
         [0.0, -40.0], block_size=1
     ) == pytest.approx(np.exp(-40.0), rel=1e-15)
@@ -212,7 +218,7 @@ def test_empty_block_state_is_the_empty_state():
     np.testing.assert_array_equal(s.normaliser, [[0.0], [0.0]])
 
 
-# --- the special-value policy of softmax_lib.core, in streaming form ------------------------------
+# --- the special-value policy of softmax_lib.core, in streaming form ---------
 
 SPECIAL_ROWS = np.array(
     [
@@ -254,7 +260,7 @@ def test_plus_inf_entries_are_counted_by_the_normaliser():
     )
 
 
-# --- one test per documented error ----------------------------------------------------------------
+# --- one test per documented error -------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """tools/other_kernels.py really switches the libraries to other kernels.
 
-`make test` runs every notebook a second time under these variables; that pass proves something
-only if each library then runs another kernel than the machine's best, and if that changes results.
+`make test` runs every notebook a second time under these variables; that pass
+proves something only if each library then runs another kernel than the
+machine's best, and if that changes results.
 """
 
 import json
@@ -15,7 +16,8 @@ import pytest
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "other_kernels.py"
 
-# What each library says it runs, and the bits of a few results that depend on the kernel.
+# What each library says it runs, and the bits of a few results that depend on
+# the kernel.
 PROBE = r"""
 import hashlib, json
 import numpy as np
@@ -26,8 +28,12 @@ from threadpoolctl import threadpool_info
 rng = np.random.default_rng(0)
 x64 = rng.normal(scale=20.0, size=200_000)
 a, b = rng.normal(size=(300, 300)), rng.normal(size=(300, 300))
-t = torch.from_numpy(rng.normal(scale=5.0, size=(512, 1000)).astype(np.float32))
-digest = lambda arr: hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()[:16]
+t = torch.from_numpy(
+    rng.normal(scale=5.0, size=(512, 1000)).astype(np.float32)
+)
+def digest(arr):
+    data = np.ascontiguousarray(arr).tobytes()
+    return hashlib.sha256(data).hexdigest()[:16]
 print(json.dumps({
     "numpy": [n for n in __cpu_dispatch__ if __cpu_features__.get(n)],
     "torch": torch.backends.cpu.get_cpu_capability().lower(),
@@ -63,7 +69,8 @@ def probe(*tool_args, env=None):
 
 
 def chosen(header):
-    """{variable: value} from the lines the tool prints before running the command."""
+    """{variable: value} from the lines the tool prints before running the
+    command."""
     return dict(re.findall(r"^\s+(\w+)='([^']*)'", header, re.M))
 
 

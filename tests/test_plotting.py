@@ -1,4 +1,5 @@
-"""Tests for softmax_lib.plotting: every figure is labelled, draws what it says, and rejects bad input."""
+"""Tests for softmax_lib.plotting: every figure is labelled, draws what it
+says, and rejects bad input."""
 
 import matplotlib
 
@@ -43,7 +44,7 @@ def test_logits_and_probabilities_bar_heights_are_the_softmax():
     np.testing.assert_allclose(heights, sl.softmax(z))
 
 
-def test_logits_and_probabilities_draws_on_given_axes_and_names_the_temperature():
+def test_logits_and_probabilities_draws_on_given_axes_and_names_temperature():
     _, axes = plt.subplots(1, 2)
     ax_z, ax_p = plotting.logits_and_probabilities(
         [1.0, 2.0], labels=["cat", "dog"], temperature=2.0, axes=axes
@@ -166,7 +167,7 @@ def test_temperature_path_points_are_the_softmax_at_each_temperature():
     )
 
 
-def test_temperature_path_runs_from_near_the_centre_to_near_the_argmax_corner():
+def test_temperature_path_runs_from_near_the_centre_to_the_argmax_corner():
     ax = plotting.temperature_path(
         [0.1, 1.0, 2.0], np.geomspace(1000, 0.01, 50)
     )
@@ -178,7 +179,7 @@ def test_temperature_path_runs_from_near_the_centre_to_near_the_argmax_corner():
 @pytest.mark.parametrize(
     "temperatures", [[1.0, 0.0], [-1.0], [np.inf], [np.nan]]
 )
-def test_temperature_path_rejects_a_temperature_that_is_not_positive_and_finite(
+def test_temperature_path_rejects_a_temperature_not_positive_and_finite(
     temperatures,
 ):
     with pytest.raises(

@@ -178,7 +178,7 @@ def devices():
 
 
 def _run_with_our_default(cls, name, params, accurate, monkeypatch) -> bool:
-    """Run one SciPy test with softmax_lib's default axis; True if it passes."""
+    """Run a SciPy test with softmax_lib's default axis; True if it passes."""
     _patch(monkeypatch, accurate, scipy_default=False)
     method = getattr(cls(), name)
     kwargs = {

@@ -1,4 +1,5 @@
-"""The student edition: no solution survives, every exercise does, and every notebook still runs."""
+"""The student edition: no solution survives, every exercise does, and every
+notebook still runs."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ CHAPTERS = sorted(p.name for p in BOOK.glob("*.ipynb"))
 def solution_lines(notebook: dict) -> set[str]:
     """Distinctive lines that appear only inside the notebook's solutions.
 
-    The cells are read as one text, so a solution's markers may sit anywhere in a cell.
+    The cells are read as one text, so a solution's markers may sit anywhere in
+    a cell.
     """
     text = "\n".join("".join(cell["source"]) for cell in notebook["cells"])
     gated = re.compile(r"\{solution-start\}.*?\{solution-end\}", re.S)
@@ -71,7 +73,8 @@ def test_student_edition_has_no_solution_and_every_exercise(name, student_dir):
 
 
 def numbered_chapters() -> list[str]:
-    """The notebooks of the numbered parts of `_toc.yml`: the chapters, without front and back matter."""
+    """The notebooks of the numbered parts of `_toc.yml`: the chapters, without
+    front and back matter."""
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -95,7 +98,9 @@ def test_every_exercise_has_its_solution_removed_and_every_chapter_has_three(
 
 
 def test_a_gated_solution_becomes_an_empty_answer_cell_and_the_check_stays():
-    md = lambda s: {"cell_type": "markdown", "metadata": {}, "source": s}  # noqa: E731
+    def md(s):
+        return {"cell_type": "markdown", "metadata": {}, "source": s}
+
     code = lambda s, tags=(): {
         "cell_type": "code",
         "metadata": {"tags": list(tags)},
@@ -112,7 +117,8 @@ def test_a_gated_solution_becomes_an_empty_answer_cell_and_the_check_stays():
             md("```{solution-end}\n```"),
             code("assert answer() == 42", ["exercise-check"]),
             md(
-                "```{exercise} F\n:label: f\n```\n\n```{solution} f\nBecause.\n```\n"
+                "```{exercise} F\n:label: f\n```\n\n```{solution} "
+                "f\nBecause.\n```\n"
             ),
         ]
     }
@@ -133,15 +139,19 @@ def test_a_gated_solution_becomes_an_empty_answer_cell_and_the_check_stays():
 
 
 def test_markers_inside_a_cell_cut_the_cell_there():
-    md = lambda s: {"cell_type": "markdown", "metadata": {}, "source": s}  # noqa: E731
+    def md(s):
+        return {"cell_type": "markdown", "metadata": {}, "source": s}
+
     nb = {
         "cells": [
             md(
-                "```{exercise} E\n:label: e\n```\n\nHint: think.\n\n```{solution-start} e\n:class: dropdown\n```\n"
+                "```{exercise} E\n:label: e\n```\n\nHint: "
+                "think.\n\n```{solution-start} e\n:class: dropdown\n```\n"
                 "The secret answer is forty-two, as shown below."
             ),
             md(
-                "More secret reasoning that must not survive.\n\n```{solution-end}\n```\n\n## Next section"
+                "More secret reasoning that must not "
+                "survive.\n\n```{solution-end}\n```\n\n## Next section"
             ),
         ]
     }
@@ -170,7 +180,8 @@ def test_an_unclosed_solution_is_an_error():
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_student_notebook_runs_top_to_bottom(name, student_dir):
-    """Every cell runs; only the exercise checks (which need the student's answer) and the
+    """Every cell runs; only the exercise checks (which need the student's
+    answer) and the
     chapter's own teaching errors (tagged `raises-exception`) may fail."""
     nb = nbformat.read(student_dir / name, as_version=4)
     NotebookClient(

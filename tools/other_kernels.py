@@ -1,22 +1,27 @@
-"""Environment variables that make the book's libraries run other kernels than this CPU's best.
+"""Environment variables that run the book's libraries on other kernels.
 
-A reader's computer may have another instruction set than the machine that recorded the stored
-outputs: AVX2 instead of AVX-512, or none of them on Apple silicon. NumPy, PyTorch, oneDNN,
-OpenBLAS, MKL and XLA each pick their kernels at run time from what the CPU offers, and each can
-be told to pick a lower level. `make test` re-runs every notebook with the variables this script
-prints (and one thread), so that a digit which depends on the kernel fails the test here.
+A reader's computer may have another instruction set than the machine that
+recorded the stored outputs: AVX2 instead of AVX-512, or none of them on Apple
+silicon. NumPy, PyTorch, oneDNN, OpenBLAS, MKL and XLA each pick their kernels
+at run time from what the CPU offers, and each can be told to pick a lower
+level. `make test` re-runs every notebook with the variables this script prints
+(and one thread), so that a digit which depends on the kernel fails the test
+here.
 
-The levels are chosen from what this CPU has, so the pass changes something on an AVX-512
-machine, an AVX2 one and an ARM one alike: one step below its best, or the lowest level of every
-library (PyTorch's portable kernels, NumPy's baseline loops: the level closest to what an ARM
-machine such as Apple silicon runs; `make test` uses this one):
+The levels are chosen from what this CPU has, so the pass changes something on
+an AVX-512 machine, an AVX2 one and an ARM one alike: one step below its best,
+or the lowest level of every library (PyTorch's portable kernels, NumPy's
+baseline loops: the level closest to what an ARM machine such as Apple silicon
+runs; `make test` uses this one):
 
-    python tools/other_kernels.py                     # the variables and what each switches
-    python tools/other_kernels.py -- pytest book ...  # runs the command with them
-    python tools/other_kernels.py --lowest ...        # the lowest level of every library
+    python tools/other_kernels.py                     # the variables and what
+    each switches python tools/other_kernels.py -- pytest book ...  # runs the
+    command with them python tools/other_kernels.py --lowest ...        # the
+    lowest level of every library
 
-A variable that the environment already sets is left as it is (OPENBLAS_CORETYPE, for example,
-is set on some machines because older OpenBLAS builds crash on their CPU).
+A variable that the environment already sets is left as it is
+(OPENBLAS_CORETYPE, for example, is set on some machines because older OpenBLAS
+builds crash on their CPU).
 """
 
 from __future__ import annotations
@@ -35,10 +40,12 @@ VARIABLES = (
     "OPENBLAS_CORETYPE",
     "XLA_FLAGS",
 )
-# PyTorch's ATEN_CPU_CAPABILITY levels, best first (x86); on arm64 there is only SVE or default.
+# PyTorch's ATEN_CPU_CAPABILITY levels, best first (x86); on arm64 there is
+# only SVE or default.
 TORCH_LEVELS = ["avx512", "avx2", "default"]
-# oneDNN's ONEDNN_MAX_CPU_ISA, MKL's MKL_ENABLE_INSTRUCTIONS, OpenBLAS's OPENBLAS_CORETYPE and
-# XLA's --xla_cpu_max_isa for the x86 levels AVX-512, AVX2 and below.
+# oneDNN's ONEDNN_MAX_CPU_ISA, MKL's MKL_ENABLE_INSTRUCTIONS, OpenBLAS's
+# OPENBLAS_CORETYPE and XLA's --xla_cpu_max_isa for the x86 levels AVX-512,
+# AVX2 and below.
 X86_LEVELS = {
     "avx512": {
         "onednn": "AVX512_CORE",
@@ -72,14 +79,16 @@ def numpy_dispatch_targets() -> list[str]:
 
 
 def torch_level() -> str:
-    """PyTorch's kernel level on this CPU, lower case ("avx512", "avx2", "default", "sve256")."""
+    """PyTorch's kernel level on this CPU, lower case ("avx512", "avx2",
+    "default", "sve256")."""
     import torch
 
     return torch.backends.cpu.get_cpu_capability().lower()
 
 
 def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
-    """{variable: (value, what it switches)} one level below this CPU's best (or the lowest)."""
+    """{variable: (value, what it switches)} one level below this CPU's best
+    (or the lowest)."""
     chosen: dict[str, tuple[str, str]] = {}
     found, level = numpy_dispatch_targets(), torch_level()
 
@@ -122,13 +131,16 @@ def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
                 value,
                 f"{library}: {value.split('=')[-1]} kernels at most",
             )
-        # NumPy: no AVX-512 target at the AVX2 level, nothing above its baseline below that.
+        # NumPy: no AVX-512 target at the AVX2 level, nothing above its
+        # baseline below that.
         drop = [
             t
             for t in found
             if below == "default" or t == "X86_V4" or t.startswith("AVX512")
         ]
-    else:  # arm64 (Apple silicon, ARM servers) and the rest: one SIMD level fewer everywhere
+    # arm64 (Apple silicon, ARM servers) and the rest: one SIMD level fewer
+    # everywhere
+    else:
         if level != "default":
             chosen["ATEN_CPU_CAPABILITY"] = (
                 "default",
@@ -144,7 +156,8 @@ def other_kernels(lowest: bool = False) -> dict[str, tuple[str, str]]:
         left = [t for t in found if t not in drop]
         chosen["NPY_DISABLE_CPU_FEATURES"] = (
             " ".join(drop),
-            f"NumPy's loops: {found[-1]} -> {left[-1] if left else 'baseline'}",
+            f"NumPy's loops: {found[-1]} -> "
+            f"{left[-1] if left else 'baseline'}",
         )
 
     # Never override what the machine's environment already decided.

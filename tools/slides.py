@@ -1,19 +1,20 @@
-"""Write one reveal.js slide deck per chapter, from the cells the chapter marks as slides.
+"""Write one reveal.js slide deck per chapter, from the cells marked as slides.
 
     python tools/slides.py OUT_DIR NOTEBOOK...
 
-A chapter chooses its slides in the cells' metadata (``"slideshow": {"slide_type": ...}``,
-as JupyterLab's property inspector sets it): ``slide`` or ``subslide`` starts a slide,
-``fragment`` appears on a click, ``-`` continues the previous slide, and a cell with
-``skip`` or no slide type is left out of the deck. The decks load reveal.js and MathJax from
-beside them (``make slides`` puts both there), so they work offline.
+A chapter chooses its slides in the cells' metadata (``"slideshow":
+{"slide_type": ...}``, as JupyterLab's property inspector sets it): ``slide``
+or ``subslide`` starts a slide, ``fragment`` appears on a click, ``-``
+continues the previous slide, and a cell with ``skip`` or no slide type is left
+out of the deck. The decks load reveal.js and MathJax from beside them (``make
+slides`` puts both there), so they work offline.
 
-A code cell tagged ``slide-output-only`` (or the book's own ``hide-input``) shows its output
-without its code, which suits a figure.
+A code cell tagged ``slide-output-only`` (or the book's own ``hide-input``)
+shows its output without its code, which suits a figure.
 
-MyST markup that only Jupyter Book understands is turned into plain Markdown first:
-``{term}`logits <logit>``` becomes *logits*, a citation becomes the author-year key's
-text, and a section label line ``(label)=`` disappears.
+MyST markup that only Jupyter Book understands is turned into plain Markdown
+first: ``{term}`logits <logit>``` becomes *logits*, a citation becomes the
+author-year key's text, and a section label line ``(label)=`` disappears.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ LABEL_LINE = re.compile(r"^\(([\w-]+)\)=\s*$\n?", re.M)
 
 
 def plain_markdown(text: str) -> str:
-    """``text`` with MyST roles and label lines replaced by what a plain Markdown reader shows."""
+    """``text`` with MyST roles and label lines replaced by what a plain
+    Markdown reader shows."""
     text = LABEL_LINE.sub("", text)
     text = ROLE_WITH_TEXT.sub(r"*\1*", text)
 
@@ -54,7 +56,8 @@ def plain_markdown(text: str) -> str:
 
 
 class MystToPlain(Preprocessor):
-    """Apply :func:`plain_markdown` to every markdown cell, and drop cells not on a slide."""
+    """Apply :func:`plain_markdown` to every markdown cell, and drop cells not
+    on a slide."""
 
     def preprocess(self, nb, resources):
         kept = []
@@ -69,7 +72,8 @@ class MystToPlain(Preprocessor):
             kept.append(cell)
         if not kept:
             raise ValueError(
-                f"{resources.get('metadata', {}).get('name')}: no cell has slide metadata"
+                f"{resources.get('metadata', {}).get('name')}: no cell has "
+                "slide metadata"
             )
         kept[0].metadata.setdefault("slideshow", {})["slide_type"] = "slide"
         nb.cells = kept
@@ -77,7 +81,8 @@ class MystToPlain(Preprocessor):
 
 
 def write_deck(notebook: pathlib.Path, out_dir: pathlib.Path) -> pathlib.Path:
-    """Convert one chapter to ``out_dir/<chapter>.slides.html``; return its path."""
+    """Convert one chapter to ``out_dir/<chapter>.slides.html``; return its
+    path."""
     exporter = SlidesExporter(
         template_name="book_slides",
         reveal_url_prefix="reveal.js",
@@ -94,9 +99,10 @@ def write_deck(notebook: pathlib.Path, out_dir: pathlib.Path) -> pathlib.Path:
         enabled=True,
     )
     nb = nbformat.read(notebook, as_version=4)
-    # Drop the cells that are not on a slide before nbconvert's reveal preprocessor (which runs before
-    # MystToPlain) marks where slides start and end; otherwise a slide's closing </section> is put on a
-    # cell that is then removed, and the sections nest into one slide.
+    # Drop the cells that are not on a slide before nbconvert's reveal
+    # preprocessor (which runs before MystToPlain) marks where slides start and
+    # end; otherwise a slide's closing </section> is put on a cell that is then
+    # removed, and the sections nest into one slide.
     nb.cells = [
         cell
         for cell in nb.cells

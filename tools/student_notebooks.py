@@ -1,19 +1,23 @@
-"""Write the student edition of the book's notebooks: every solution removed, every exercise kept.
+"""Write the student edition: every solution removed, every exercise kept.
 
-    python tools/student_notebooks.py [BOOK_DIR] [OUT_DIR]      (default: book student)
+    python tools/student_notebooks.py [BOOK_DIR] [OUT_DIR]      (default: book
+    student)
 
 In a chapter, a solution is either
 
-* a gated block: a markdown cell opening ```{solution-start} label```, the solution's
-  markdown and code cells, and a markdown cell ```{solution-end}```; or
-* a ```{solution} label``` directive inside a markdown cell (a prose-only solution).
+* a gated block: a markdown cell opening ```{solution-start} label```, the
+  solution's markdown and code cells, and a markdown cell ```{solution-end}```;
+  or
+* a ```{solution} label``` directive inside a markdown cell (a prose-only
+  solution).
 
-Both are removed. A gated block gives way to one empty code cell under the heading "Your
-solution", a prose solution to a markdown cell "Your answer": the student has a place to write.
-The exercise statement stays, and so does the check cell after a solution (tagged
-`exercise-check`), which the student runs to test an answer. In the student edition the check
-cells are also tagged `raises-exception`: until the exercise is solved they fail, and "run all"
-goes on past them. Outputs are cleared: students run the notebooks themselves.
+Both are removed. A gated block gives way to one empty code cell under the
+heading "Your solution", a prose solution to a markdown cell "Your answer": the
+student has a place to write. The exercise statement stays, and so does the
+check cell after a solution (tagged `exercise-check`), which the student runs
+to test an answer. In the student edition the check cells are also tagged
+`raises-exception`: until the exercise is solved they fail, and "run all" goes
+on past them. Outputs are cleared: students run the notebooks themselves.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ import re
 import shutil
 import sys
 
-# The gated markers: a fence line opening the directive, up to the fence line that closes it.
+# The gated markers: a fence line opening the directive, up to the fence line
+# that closes it.
 SOLUTION_START = re.compile(
     r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)[ \t]*$\n?",
     re.S | re.M,
@@ -40,8 +45,10 @@ SOLUTION_BLOCK = re.compile(
 )
 
 BANNER = (
-    "**Student edition.** The solutions of the exercises are removed from this copy of the chapter. "
-    "Write yours in the cells marked *Your solution*; where an exercise has a check cell, run it "
+    "**Student edition.** The solutions of the exercises are removed from "
+    "this copy of the chapter. "
+    "Write yours in the cells marked *Your solution*; where an exercise has "
+    "a check cell, run it "
     "to test your answer."
 )
 
@@ -70,7 +77,8 @@ def _empty_code() -> dict:
 
 
 def student_notebook(notebook: dict) -> tuple[dict, int]:
-    """The student edition of one notebook (a new dict), and the number of solutions removed."""
+    """The student edition of one notebook (a new dict), and the number of
+    solutions removed."""
     nb = copy.deepcopy(notebook)
     cells, removed, inside = [], 0, False
     for cell in nb["cells"]:
@@ -80,7 +88,8 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
             and not inside
             and (start := SOLUTION_START.search(text))
         ):
-            # Prose before the marker stays; the marker and the rest of the cell are solution.
+            # Prose before the marker stays; the marker and the rest of the
+            # cell are solution.
             if text[: start.start()].strip():
                 cells.append({**cell, "source": text[: start.start()]})
             inside, removed = True, removed + 1
@@ -103,16 +112,18 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
             )
             if end is None:
                 continue
-            # Solution prose before the marker goes; what follows it is the chapter again.
+            # Solution prose before the marker goes; what follows it is the
+            # chapter again.
             inside = False
             text = text[end.end() :]
             if not text.strip():
                 continue
+            # a new cell: it gets an id of its own below
             cell = {
                 **cell,
                 "id": "",
                 "source": text,
-            }  # a new cell: it gets an id of its own below
+            }
         if cell["cell_type"] == "markdown":
             text, count = SOLUTION_BLOCK.subn("", text)
             if count:
@@ -136,9 +147,8 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
     )
     cells.insert(title + 1, _markdown(BANNER))
     for number, cell in enumerate(cells):
-        if not cell.get(
-            "id"
-        ):  # the cells written here: ids that are stable from run to run
+        # the cells written here: ids that are stable from run to run
+        if not cell.get("id"):
             cell["id"] = f"student-{number}"
     nb["cells"] = cells
     return nb, removed
@@ -147,9 +157,11 @@ def student_notebook(notebook: dict) -> tuple[dict, int]:
 def write_student_edition(
     book: pathlib.Path, out: pathlib.Path
 ) -> dict[str, int]:
-    """Write a student copy of every notebook in ``book`` to ``out``; return solutions removed per file.
+    """Write a student copy of every notebook in ``book`` to ``out``; return
+    solutions removed per file.
 
-    The data folder the chapters read (``book/data``) is copied along, so the copies run from ``out``.
+    The data folder the chapters read (``book/data``) is copied along, so the
+    copies run from ``out``.
     """
     out.mkdir(parents=True, exist_ok=True)
     if (book / "data").is_dir():
