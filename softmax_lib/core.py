@@ -615,23 +615,19 @@ def _apply(
     if z.ndim == 0:  # axis=None on a scalar: one row of one element
         z, axes = z.reshape(1), (0,)
     k = math.prod(z.shape[a] for a in axes)
-    if k == 0:
-        if kind != "logsumexp":
-            where_ = f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
-            raise ValueError(
-                f"x has length 0 along {where_} (shape {z.shape}); softmax "
-                f"needs at least one logit per row"
-            )
+    if k == 0 and kind != "logsumexp":
+        along = f"axis {axes[0]}" if len(axes) == 1 else f"axes {axes}"
+        raise ValueError(
+            f"x has length 0 along {along} (shape {z.shape}); softmax "
+            f"needs at least one logit per row"
+        )
     # float16 is computed in float32; in accurate mode float16 and float32
     # are computed in float64.
     work = np.dtype(np.float64) if acc else working_dtype(z.dtype)
-    mode = (
-        "default"
-        if not acc
-        else "accurate"
-        if z.dtype == np.float64
-        else "wide"
-    )
+    if not acc:
+        mode = "default"
+    else:
+        mode = "accurate" if z.dtype == np.float64 else "wide"
     kernel, n_scratch = _KERNELS[kind, mode]
     n_axes = len(axes)
     last = tuple(range(-n_axes, 0))
@@ -640,7 +636,7 @@ def _apply(
     out = np.empty(
         moved.shape[:-n_axes] if reduced else moved.shape, dtype=z.dtype
     )
-    n_rows = out.size // (1 if reduced else k) if k else 0
+    n_rows = math.prod(moved.shape[:-n_axes])
     if k == 0:  # logsumexp of an empty sum: log 0
         out.fill(-np.inf)
     elif n_rows > 0:
