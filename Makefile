@@ -52,16 +52,19 @@ book: $(STAMP) fresh-cache
 	$(RECORD_CACHE_HASH)
 	@echo "The book is at $(BOOK_OUT)/_build/html/index.html"
 
-# Unit tests, doctests, the student edition, and nbval over every notebook; then nbval again with
-# one thread on other kernels (tools/other_kernels.py: the lowest instruction-set level of NumPy,
-# PyTorch, oneDNN, MKL, OpenBLAS and XLA, the nearest this CPU gets to an ARM machine's kernels),
-# because no printed digit may depend on the CPU, its instruction set or the thread count.
+# The type check of softmax_lib (mypy, configured in pyproject.toml); unit tests (SciPy's own tests
+# of softmax, log_softmax and logsumexp among them), doctests, the student edition, and nbval over
+# every notebook; then nbval again with one thread on other kernels (tools/other_kernels.py: the
+# lowest instruction-set level of NumPy, PyTorch, oneDNN, MKL, OpenBLAS and XLA, the nearest this
+# CPU gets to an ARM machine's kernels), because no printed digit may depend on the CPU, its
+# instruction set or the thread count.
 # `make test OTHER_KERNELS=--one-level-down` runs the second pass one level below this CPU's best
 # (AVX2 on an AVX-512 machine) instead.
 # pytest-xdist runs one worker per core; conftest.py keeps each notebook whole on one worker.
 OTHER_KERNELS ?= --lowest
 PYTEST_NBVAL  := -n auto --nbval --nbval-current-env
 test: $(STAMP) lint
+	$(BIN)/mypy
 	$(BIN)/python -m pytest softmax_lib tests book $(PYTEST_NBVAL)
 	$(ONE_THREAD) $(BIN)/python tools/other_kernels.py $(OTHER_KERNELS) -- \
 		$(BIN)/python -m pytest book $(PYTEST_NBVAL) -q

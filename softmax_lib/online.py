@@ -17,11 +17,11 @@ states combine with :func:`merge`: the same rule, for blocks instead of single
 entries. Tiled attention (FlashAttention) is built on that merge.
 
 **The state.** A :class:`NormaliserState` holds, per row, the running maximum
-``max`` and ``rest``, the running sum *without* the term 1 of one entry equal to
-the maximum: :math:`d = 1 + \text{rest}`. Keeping ``rest`` rather than ``d``
-lets :meth:`NormaliserState.logsumexp` use :math:`m + \operatorname{log1p}(\text{rest})`,
-accurate when ``rest`` is tiny (Blanchard, Higham and Higham, 2021), exactly as
-:func:`softmax_lib.core.logsumexp` does.
+``max`` and ``rest``, the running sum *without* the term 1 of one entry equal
+to the maximum: :math:`d = 1 + \text{rest}`. Keeping ``rest`` rather than ``d``
+lets :meth:`NormaliserState.logsumexp` use :math:`m +
+\operatorname{log1p}(\text{rest})`, accurate when ``rest`` is tiny (Blanchard,
+Higham and Higham, 2021), exactly as :func:`softmax_lib.core.logsumexp` does.
 
 **Special values** follow :mod:`softmax_lib.core`, and hold in streaming form:
 a NaN makes its row NaN; ``-inf`` entries weigh 0 (masking); an all ``-inf``
@@ -49,7 +49,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_axis, check_count, check_not_empty, working_dtype
+from softmax_lib._validation import (
+    as_float_array,
+    check_axis,
+    check_count,
+    check_not_empty,
+    working_dtype,
+)
 
 __all__ = [
     "DEFAULT_BLOCK_SIZE",
@@ -71,15 +77,20 @@ DEFAULT_BLOCK_SIZE = 128
 class NormaliserState(NamedTuple):
     r"""The running state of the online normaliser for every row of a batch.
 
-    Attributes:
-        max: the running maximum :math:`m` of the entries seen so far
-            (``-inf`` before any entry is seen).
-        rest: :math:`\sum_j e^{z_j - m} - 1`, the running sum without the
-            term :math:`e^0 = 1` of one entry equal to the maximum; ``-1`` when
-            the sum is 0 (nothing seen yet, or only ``-inf`` entries).
+    Its two fields: ``max``, the running maximum :math:`m` of the entries seen
+    so far (``-inf`` before any entry is seen), and ``rest``,
+    :math:`\sum_j e^{z_j - m} - 1`, the running sum without the term
+    :math:`e^0 = 1` of one entry equal to the maximum; ``-1`` when the sum is
+    0 (nothing seen yet, or only ``-inf`` entries). Both arrays have the
+    shape of the input with the reduced axis kept with length 1, so they
+    broadcast against the input. A plain named tuple: it checks nothing and
+    raises nothing itself (:func:`block_state` and :func:`empty_state` make
+    valid ones).
 
-    Both arrays have the shape of the input with the reduced axis kept with
-    length 1, so they broadcast against the input.
+    Example:
+        >>> s = NormaliserState(max=np.array([[2.0]]), rest=np.array([[0.5]]))
+        >>> s.normaliser, s.logsumexp().round(4)
+        (array([[1.5]]), array([[2.4055]]))
     """
 
     max: np.ndarray
@@ -87,17 +98,22 @@ class NormaliserState(NamedTuple):
 
     @property
     def normaliser(self) -> np.ndarray:
-        r"""The softmax denominator :math:`d = \sum_j e^{z_j - m} = 1 + \text{rest}`."""
+        r"""The softmax denominator :math:`d = 1 + \text{rest}`.
+
+        That is :math:`d = \sum_j e^{z_j - m}`, :math:`m` the running maximum.
+        """
         return 1 + self.rest
 
     def logsumexp(self) -> np.ndarray:
-        r"""Log-sum-exp of the entries seen: :math:`m + \operatorname{log1p}(\text{rest})`, axis kept."""
+        r"""Log-sum-exp of the entries seen, axis kept:
+        :math:`m + \operatorname{log1p}(\text{rest})`."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.max + np.log1p(self.rest)
 
 
 def rescale_factor(old_max: ArrayLike, new_max: ArrayLike) -> np.ndarray:
-    r"""The factor :math:`e^{m_\text{old} - m_\text{new}}` that moves a sum from one maximum to another.
+    r"""The factor :math:`e^{m_\text{old} - m_\text{new}}` that moves a sum
+    from one maximum to another.
 
     Equal maxima give exactly 1, also when both are ``-inf`` or both ``+inf``
     (where :math:`m_\text{old} - m_\text{new}` would be NaN). Tiled attention
@@ -105,16 +121,19 @@ def rescale_factor(old_max: ArrayLike, new_max: ArrayLike) -> np.ndarray:
 
     Args:
         old_max: the maximum a sum was taken relative to, any shape.
-        new_max: the new maximum (usually :math:`\ge` ``old_max``); broadcasts with ``old_max``.
+        new_max: the new maximum (usually :math:`\ge` ``old_max``); broadcasts
+            with ``old_max``.
 
     Returns:
-        An array of the broadcast shape and float dtype; NaN where either maximum is NaN.
+        An array of the broadcast shape and float dtype; NaN where either
+        maximum is NaN.
 
     Raises:
         TypeError: an argument is not real-valued.
 
     Example:
-        >>> rescale_factor([0.0, -np.inf, np.inf, 2.0], [1.0, -np.inf, np.inf, np.inf])
+        >>> old = [0.0, -np.inf, np.inf, 2.0]
+        >>> rescale_factor(old, [1.0, -np.inf, np.inf, np.inf])
         array([0.36787944, 1.        , 1.        , 0.        ])
     """
     old = as_float_array(old_max, name="old_max")
@@ -123,13 +142,18 @@ def rescale_factor(old_max: ArrayLike, new_max: ArrayLike) -> np.ndarray:
         return np.where(old == new, 1, np.exp(old - new))
 
 
-def empty_state(shape: tuple[int, ...], dtype: Any = np.float64) -> NormaliserState:
-    """The state of a row of which nothing has been read: ``max = -inf``, ``rest = -1`` (``d = 0``).
+def empty_state(
+    shape: tuple[int, ...], dtype: Any = np.float64
+) -> NormaliserState:
+    r"""The state of a row of which nothing has been read.
 
-    It is the identity of :func:`merge`: ``merge(empty_state(s), state)`` is ``state``.
+    :math:`m = -\infty` and :math:`\text{rest} = -1`, that is
+    :math:`d = \sum_{j \in \emptyset} e^{z_j - m} = 0`. It is the identity
+    of :func:`merge`: ``merge(empty_state(s), state)`` is ``state``.
 
     Args:
-        shape: the shape of the state arrays (the batch shape with the axis kept as length 1).
+        shape: the shape of the state arrays (the batch shape with the axis
+            kept as length 1).
         dtype: float16, float32 or float64; float16 gives a float32 state.
 
     Returns:
@@ -146,16 +170,21 @@ def empty_state(shape: tuple[int, ...], dtype: Any = np.float64) -> NormaliserSt
     if dt not in (np.float16, np.float32, np.float64):
         raise TypeError(f"dtype must be float16, float32 or float64, got {dt}")
     dt = working_dtype(dt)
-    return NormaliserState(np.full(shape, -np.inf, dtype=dt), np.full(shape, -1, dtype=dt))
+    return NormaliserState(
+        np.full(shape, -np.inf, dtype=dt), np.full(shape, -1, dtype=dt)
+    )
 
 
 def _block_state_last_axis(z: np.ndarray) -> NormaliserState:
-    """State of the entries of ``z`` along its last axis (length >= 1), in ``z``'s dtype, axis kept."""
+    """State of the entries of ``z`` along its last axis (length >= 1), in
+    ``z``'s dtype, axis kept."""
     m = np.max(z, axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", over="ignore"):
-        # An entry equal to the maximum contributes e^0 = 1, also when the maximum is +inf.
+        # An entry equal to the maximum contributes e^0 = 1, also when the
+        # maximum is +inf.
         e = np.exp(np.where(z == m, 0, z - m))
-    # Leave out the term 1 of one maximal entry: rest is the sum of the others, kept for log1p.
+    # Leave out the term 1 of one maximal entry: rest is the sum of the others,
+    # kept for log1p.
     np.put_along_axis(e, np.argmax(z, axis=-1, keepdims=True), 0, axis=-1)
     rest = np.sum(e, axis=-1, keepdims=True)
     rest = np.where(m == -np.inf, -1, rest).astype(z.dtype, copy=False)
@@ -163,7 +192,8 @@ def _block_state_last_axis(z: np.ndarray) -> NormaliserState:
 
 
 def block_state(x: ArrayLike, axis: int = -1) -> NormaliserState:
-    r"""The normaliser state of one block: :math:`m = \max_j z_j` and :math:`\sum_j e^{z_j - m} - 1`.
+    r"""The normaliser state of one block: :math:`m = \max_j z_j` and
+    :math:`\sum_j e^{z_j - m} - 1`.
 
     Args:
         x: one block of entries, any shape; may be empty along ``axis``
@@ -171,8 +201,8 @@ def block_state(x: ArrayLike, axis: int = -1) -> NormaliserState:
         axis: the axis the block runs along.
 
     Returns:
-        A :class:`NormaliserState` with arrays of ``x``'s shape and ``axis`` of length 1,
-        in the working dtype (float32 for float16 input).
+        A :class:`NormaliserState` with arrays of ``x``'s shape and ``axis`` of
+        length 1, in the working dtype (float32 for float16 input).
 
     Raises:
         TypeError: ``x`` is not real-valued, or ``axis`` is not an integer.
@@ -190,7 +220,9 @@ def block_state(x: ArrayLike, axis: int = -1) -> NormaliserState:
         state = empty_state(z.shape[:-1] + (1,), z.dtype)
     else:
         state = _block_state_last_axis(z)
-    return NormaliserState(np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax))
+    return NormaliserState(
+        np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax)
+    )
 
 
 def merge(a: NormaliserState, b: NormaliserState) -> NormaliserState:
@@ -199,10 +231,10 @@ def merge(a: NormaliserState, b: NormaliserState) -> NormaliserState:
     With :math:`m = \max(m_a, m_b)`, the normalisers add after rescaling to the
     common maximum: :math:`d = d_a e^{m_a - m} + d_b e^{m_b - m}`. In terms of
     ``rest`` (:math:`d = 1 + \text{rest}`) the part holding the maximum keeps
-    its ``rest`` and the other adds its whole normaliser:
-    :math:`\text{rest} = \text{rest}_\text{win} + d_\text{lose}\, e^{m_\text{lose} - m}`.
-    The merge is associative and commutative (up to rounding), which is what lets
-    blocks be read in any order or in parallel.
+    its ``rest`` and the other adds its whole normaliser: :math:`\text{rest} =
+    \text{rest}_\text{win} + d_\text{lose}\, e^{m_\text{lose} - m}`. The merge
+    is associative and commutative (up to rounding), which is what lets blocks
+    be read in any order or in parallel.
 
     Args:
         a, b: states whose arrays broadcast together.
@@ -222,7 +254,10 @@ def merge(a: NormaliserState, b: NormaliserState) -> NormaliserState:
     try:
         np.broadcast_shapes(np.shape(a.max), np.shape(b.max))
     except ValueError:
-        raise ValueError(f"the states have shapes {np.shape(a.max)} and {np.shape(b.max)}, which do not broadcast") from None
+        raise ValueError(
+            f"the states have shapes {np.shape(a.max)} and "
+            f"{np.shape(b.max)}, which do not broadcast"
+        ) from None
     m = np.maximum(a.max, b.max)  # NaN if either is NaN
     a_wins = ~(b.max > a.max)
     rest_win = np.where(a_wins, a.rest, b.rest)
@@ -234,16 +269,24 @@ def merge(a: NormaliserState, b: NormaliserState) -> NormaliserState:
 
 
 def _stream(z: np.ndarray, block_size: int) -> NormaliserState:
-    """One pass over the last axis of ``z`` in blocks of ``block_size``: the merged state."""
+    """One pass over the last axis of ``z`` in blocks of ``block_size``: the
+    merged state."""
     state = empty_state(z.shape[:-1] + (1,), z.dtype)
     for start in range(0, z.shape[-1], block_size):
-        state = merge(state, _block_state_last_axis(z[..., start:start + block_size]))
+        state = merge(
+            state, _block_state_last_axis(z[..., start : start + block_size])
+        )
     return state
 
 
-def _prepare(x: ArrayLike, axis: Any, block_size: Any) -> tuple[np.ndarray, int, np.dtype, int]:
-    """Validate; return ``x`` in the working dtype with ``axis`` moved last, the axis, the output dtype, the block size."""
-    bs = check_count(block_size, "block_size", 1, "1 reads one entry at a time")
+def _prepare(
+    x: ArrayLike, axis: Any, block_size: Any
+) -> tuple[np.ndarray, int, np.dtype, int]:
+    """Validate; return ``x`` in the working dtype with ``axis`` moved last,
+    the axis, the output dtype, the block size."""
+    bs = check_count(
+        block_size, "block_size", 1, "1 reads one entry at a time"
+    )
     arr = as_float_array(x)
     ax = check_axis(axis, arr.ndim)
     check_not_empty(arr, ax)
@@ -251,22 +294,30 @@ def _prepare(x: ArrayLike, axis: Any, block_size: Any) -> tuple[np.ndarray, int,
     return z, ax, arr.dtype, bs
 
 
-def online_normaliser(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE) -> NormaliserState:
-    r"""Pass 1 of the online softmax: the row maximum and normaliser in one read of ``x``.
+def online_normaliser(
+    x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
+) -> NormaliserState:
+    r"""Pass 1 of the online softmax: the row maximum and normaliser in one
+    read of ``x``.
 
     Reads ``x`` along ``axis`` in blocks of ``block_size`` entries and merges
-    their states (:func:`merge`), starting from :func:`empty_state`.
+    their states (:func:`merge`), starting from :func:`empty_state`: after
+    block :math:`b`, :math:`m_b = \max(m_{b-1}, \max_{j \in b} z_j)` and
+    :math:`d_b = d_{b-1} e^{m_{b-1} - m_b} + \sum_{j \in b} e^{z_j - m_b}`.
 
     Args:
         x: logits, any shape; each 1-D slice along ``axis`` is one row.
         axis: the axis to normalise along (default: the last one).
-        block_size: entries read per step, at least 1; a block longer than the row is one block.
+        block_size: entries read per step, at least 1; a block longer than
+            the row is one block.
 
     Returns:
-        A :class:`NormaliserState` whose arrays have ``x``'s shape with ``axis`` of length 1.
+        A :class:`NormaliserState` whose arrays have ``x``'s shape with
+        ``axis`` of length 1.
 
     Raises:
-        TypeError: ``x`` is not real-valued, or ``axis`` or ``block_size`` is not an integer.
+        TypeError: ``x`` is not real-valued, or ``axis`` or ``block_size`` is
+            not an integer.
         ValueError: ``axis`` is out of range, ``x`` is a scalar or empty along
             ``axis``, or ``block_size`` is below 1.
 
@@ -277,13 +328,22 @@ def online_normaliser(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BL
     """
     z, ax, _, bs = _prepare(x, axis, block_size)
     state = _stream(z, bs)
-    return NormaliserState(np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax))
+    return NormaliserState(
+        np.moveaxis(state.max, -1, ax), np.moveaxis(state.rest, -1, ax)
+    )
 
 
-def online_logsumexp(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE, keepdims: bool = False) -> np.ndarray:
-    r"""Log-sum-exp :math:`\log \sum_j e^{z_j}` in one pass: :math:`m + \operatorname{log1p}(\text{rest})`.
+def online_logsumexp(
+    x: ArrayLike,
+    axis: int = -1,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+    keepdims: bool = False,
+) -> np.ndarray:
+    r"""Log-sum-exp :math:`\log \sum_j e^{z_j}` in one pass: :math:`m +
+    \operatorname{log1p}(\text{rest})`.
 
-    Agrees with :func:`softmax_lib.core.logsumexp` to rounding, for any block size.
+    Agrees with :func:`softmax_lib.core.logsumexp` to rounding, for any block
+    size.
 
     Args:
         x: values, any shape.
@@ -292,15 +352,16 @@ def online_logsumexp(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLO
         keepdims: keep the reduced axis with length 1.
 
     Returns:
-        The float dtype of ``x``, with ``axis`` removed (or kept with length 1).
-        An all ``-inf`` row gives ``-inf``, a row with ``+inf`` gives ``+inf``,
-        a row with NaN gives NaN.
+        The float dtype of ``x``, with ``axis`` removed (or kept with length
+        1). An all ``-inf`` row gives ``-inf``, a row with ``+inf`` gives
+        ``+inf``, a row with NaN gives NaN.
 
     Raises:
         TypeError, ValueError: as :func:`online_normaliser`.
 
     Example:
-        >>> float(online_logsumexp([1000.0, 1000.0], block_size=1))  # 1000 + log 2
+        >>> x = [1000.0, 1000.0]
+        >>> float(online_logsumexp(x, block_size=1))  # 1000 + log 2
         1000.6931471805599
     """
     z, ax, out_dtype, bs = _prepare(x, axis, block_size)
@@ -309,12 +370,16 @@ def online_logsumexp(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLO
     return np.asarray(out).astype(out_dtype, copy=False)
 
 
-def online_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE) -> np.ndarray:
-    r"""Softmax in two passes over ``x``: the online normaliser, then :math:`p_i = e^{z_i - m} / d`.
+def online_softmax(
+    x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
+) -> np.ndarray:
+    r"""Softmax in two passes over ``x``: the online normaliser, then
+    :math:`p_i = e^{z_i - m} / d`.
 
-    Agrees with :func:`softmax_lib.core.softmax` to rounding, for any block size,
-    and follows the same special-value policy (NaN row gives NaN, ``-inf``
-    entries get 0, an all ``-inf`` row gives NaN, ``+inf`` entries share the mass).
+    Agrees with :func:`softmax_lib.core.softmax` to rounding, for any block
+    size, and follows the same special-value policy (NaN row gives NaN,
+    ``-inf`` entries get 0, an all ``-inf`` row gives NaN, ``+inf`` entries
+    share the mass).
 
     Args:
         x: logits, any shape.
@@ -337,15 +402,23 @@ def online_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK
     z, ax, out_dtype, bs = _prepare(x, axis, block_size)
     state = _stream(z, bs)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        p = np.exp(np.where(z == state.max, 0, z - state.max)) / state.normaliser
-    p = np.where(state.max == -np.inf, np.nan, p)  # all -inf row: 0/0, no distribution
+        p = (
+            np.exp(np.where(z == state.max, 0, z - state.max))
+            / state.normaliser
+        )
+    # all -inf row: 0/0, no distribution
+    p = np.where(state.max == -np.inf, np.nan, p)
     return np.moveaxis(p, -1, ax).astype(out_dtype, copy=False)
 
 
-def online_log_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE) -> np.ndarray:
-    r"""Log-softmax in two passes: :math:`\log p_i = (z_i - m) - \operatorname{log1p}(\text{rest})`.
+def online_log_softmax(
+    x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_BLOCK_SIZE
+) -> np.ndarray:
+    r"""Log-softmax in two passes: :math:`\log p_i = (z_i - m) -
+    \operatorname{log1p}(\text{rest})`.
 
-    Agrees with :func:`softmax_lib.core.log_softmax` to rounding, for any block size.
+    Agrees with :func:`softmax_lib.core.log_softmax` to rounding, for any block
+    size.
 
     Args:
         x: logits, any shape.
@@ -353,9 +426,10 @@ def online_log_softmax(x: ArrayLike, axis: int = -1, block_size: int = DEFAULT_B
         block_size: entries read per step of the first pass, at least 1.
 
     Returns:
-        An array of the shape and float dtype of ``x``, every entry :math:`\le 0`.
-        ``-inf`` logits give ``-inf``; an all ``-inf`` row or a row with NaN
-        gives NaN; in a row with ``k`` entries ``+inf`` those get :math:`-\log k`.
+        An array of the shape and float dtype of ``x``, every entry :math:`\le
+        0`. ``-inf`` logits give ``-inf``; an all ``-inf`` row or a row with
+        NaN gives NaN; in a row with ``k`` entries ``+inf`` those get
+        :math:`-\log k`.
 
     Raises:
         TypeError, ValueError: as :func:`online_normaliser`.

@@ -37,12 +37,17 @@ def _class_labels(labels: Sequence[str] | None, k: int) -> list[str]:
 
 
 def _one_row(z: ArrayLike, num_classes: int | None = None) -> np.ndarray:
-    """``z`` as one 1-D row of logits, of ``num_classes`` entries when that is given."""
+    """``z`` as one 1-D row of logits, of ``num_classes`` entries if given."""
     logits = as_float_array(z, "z")
     if logits.ndim != 1:
-        raise ValueError(f"z must be one row of logits (1-D), got shape {logits.shape}")
+        raise ValueError(
+            f"z must be one row of logits (1-D), got shape {logits.shape}"
+        )
     if num_classes is not None and logits.size != num_classes:
-        raise ValueError(f"z must be one row of {num_classes} logits, got shape {logits.shape}")
+        raise ValueError(
+            f"z must be one row of {num_classes} logits, got shape "
+            f"{logits.shape}"
+        )
     return logits
 
 
@@ -54,18 +59,33 @@ def logits_and_probabilities(
     axes: Sequence[Axes] | None = None,
     title: str | None = None,
 ) -> tuple[Axes, Axes]:
-    """Two bar charts side by side: the logits ``z`` and ``softmax(z / temperature)``.
+    r"""Two bar charts side by side: the logits and their softmax.
+
+    The left panel shows :math:`z_i`, the right one
+    :math:`p_i = \operatorname{softmax}(\mathbf z / T)_i`.
 
     Args:
         z: one row of logits, shape ``(K,)``.
         labels: a name per class (default ``class 1`` ... ``class K``).
-        temperature: passed to :func:`softmax_lib.softmax`.
+        temperature: passed to :func:`softmax_lib.core.softmax`.
         axes: two axes to draw on; new ones are made if omitted.
         title: a title over the logits panel, e.g. the vector itself.
 
     Returns:
         The logits axes and the probability axes. Each probability bar is
         annotated with its value to 3 decimals.
+
+    Raises:
+        TypeError: ``z`` is not real-valued.
+        ValueError: ``z`` is not one row (1-D), or ``labels`` has the wrong
+            length, or the temperature is not positive and finite.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax_z, ax_p = logits_and_probabilities([1.0, 1.0], temperature=2.0)
+        >>> ax_p.get_title()
+        'softmax, T = 2'
     """
     logits = _one_row(z)
     names = _class_labels(labels, logits.size)
@@ -81,7 +101,9 @@ def logits_and_probabilities(
     ax_p.bar_label(bars, labels=[f"{p:.3f}" for p in probs], padding=2)
     ax_p.set_ylim(0, 1.1)
     ax_p.set_ylabel("probability")
-    ax_p.set_title("softmax" if temperature == 1.0 else f"softmax, T = {temperature:g}")
+    ax_p.set_title(
+        "softmax" if temperature == 1.0 else f"softmax, T = {temperature:g}"
+    )
     return ax_z, ax_p
 
 
@@ -93,10 +115,17 @@ def probability_curves(
     labels: Sequence[str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Each class's probability as logit ``z[index]`` sweeps over ``values``, the others held fixed.
+    r"""Each class's probability as one logit sweeps over ``values``.
+
+    Entry ``index`` (:math:`j`) of ``z`` takes each of ``values`` (:math:`v`)
+    in turn, the others held fixed; the curves are
+    :math:`p_k(v) = e^{z_k} / (e^{v} + \sum_{i \ne j} e^{z_i})` for
+    :math:`k \ne j` and :math:`p_j(v) = e^{v} / (\ldots)`, a sigmoid in
+    :math:`v`.
 
     Args:
-        z: one row of logits, shape ``(K,)``; entry ``index`` is replaced by each of ``values``.
+        z: one row of logits, shape ``(K,)``; entry ``index`` is replaced by
+            each of ``values``.
         index: which logit to vary.
         values: the values it takes (the x axis).
         labels: a name per class.
@@ -104,10 +133,24 @@ def probability_curves(
 
     Returns:
         The axes, with one curve per class and a legend.
+
+    Raises:
+        TypeError: ``z`` or ``values`` is not real-valued.
+        ValueError: ``z`` is not one row (1-D), ``index`` is out of range, or
+            ``labels`` has the wrong length.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = probability_curves([0.0, 1.0], 0, np.linspace(-4, 4, 9))
+        >>> len(ax.get_lines()), ax.get_xlabel()
+        (2, 'logit $z_{1}$ (the others fixed)')
     """
     logits = _one_row(z)
     if not -logits.size <= index < logits.size:
-        raise ValueError(f"index {index} is out of range for {logits.size} logits")
+        raise ValueError(
+            f"index {index} is out of range for {logits.size} logits"
+        )
     xs = as_float_array(values, "values").ravel()
     names = _class_labels(labels, logits.size)
     grid = np.tile(logits, (xs.size, 1))
@@ -116,8 +159,15 @@ def probability_curves(
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     for k, name in enumerate(names):
-        ax.plot(xs, probs[:, k], label=name, linewidth=2.5 if k == index % logits.size else 1.5)
-    ax.set_xlabel(f"logit $z_{{{index % logits.size + 1}}}$ (the others fixed)")
+        ax.plot(
+            xs,
+            probs[:, k],
+            label=name,
+            linewidth=2.5 if k == index % logits.size else 1.5,
+        )
+    ax.set_xlabel(
+        f"logit $z_{{{index % logits.size + 1}}}$ (the others fixed)"
+    )
     ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title("softmax as one logit varies")
@@ -126,17 +176,25 @@ def probability_curves(
 
 
 def simplex_coordinates(p: ArrayLike) -> np.ndarray:
-    """Map 3-class probability rows to 2-D points inside the triangle :func:`draw_simplex` draws.
+    r"""Map 3-class probability rows to 2-D points in :func:`draw_simplex`'s
+    triangle.
 
-    A row ``(p1, p2, p3)`` goes to ``p1*A + p2*B + p3*C`` for the corners A, B, C
-    (barycentric coordinates), so a one-hot row lands on a corner and the
-    uniform row on the centre.
+    A row :math:`(p_1, p_2, p_3)` goes to :math:`p_1 A + p_2 B + p_3 C` for
+    the corners :math:`A = (0, 0)`, :math:`B = (1, 0)`,
+    :math:`C = (1/2, \sqrt 3 / 2)` (barycentric coordinates), so a one-hot row
+    lands on a corner and the uniform row on the centre.
 
     Args:
-        p: shape ``(3,)`` or ``(N, 3)``, rows that are probability distributions.
+        p: shape ``(3,)`` or ``(N, 3)``, rows that are probability
+            distributions.
 
     Returns:
         Shape ``(2,)`` or ``(N, 2)``.
+
+    Raises:
+        TypeError: ``p`` is not real-valued.
+        ValueError: ``p`` does not have 3 classes on its last axis, or a row
+            is not a probability distribution.
 
     Example:
         >>> simplex_coordinates([[1, 0, 0], [0, 1, 0]])
@@ -145,7 +203,9 @@ def simplex_coordinates(p: ArrayLike) -> np.ndarray:
     """
     probs = as_float_array(p, "p")
     if probs.ndim == 0 or probs.shape[-1] != 3:
-        raise ValueError(f"p must have 3 classes on its last axis, got shape {probs.shape}")
+        raise ValueError(
+            f"p must have 3 classes on its last axis, got shape {probs.shape}"
+        )
     check_probability_rows(probs, "p")
     return probs @ _TRIANGLE
 
@@ -156,10 +216,25 @@ def draw_simplex(
     ax: Axes | None = None,
     title: str = "the probability simplex (K = 3)",
 ) -> Axes:
-    """Draw the triangle of all 3-class distributions, corners labelled, ready for :func:`simplex_coordinates` points.
+    r"""Draw the triangle of all 3-class distributions, corners labelled.
+
+    The triangle is :math:`\{\mathbf p \in \mathbb R^3 : p_i \ge 0,\
+    p_1 + p_2 + p_3 = 1\}`, drawn with :func:`simplex_coordinates`, which
+    places points on it.
 
     Returns:
-        Square axes with no ticks; the corner of class ``k`` is the one-hot vector ``e_k``.
+        Square axes with no ticks; the corner of class ``k`` is the one-hot
+        vector :math:`\mathbf e_k`.
+
+    Raises:
+        ValueError: ``labels`` is not 3 names.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = draw_simplex(labels=["cat", "dog", "fox"])
+        >>> [t.get_text() for t in ax.texts]
+        ['cat', 'dog', 'fox']
     """
     names = _class_labels(labels, 3)
     if ax is None:
@@ -188,12 +263,13 @@ def temperature_path(
     ax: Axes | None = None,
     title: str = "softmax(z / T) as T varies",
 ) -> Axes:
-    r"""Draw the 3-class simplex and the curve that :math:`\operatorname{softmax}(\mathbf z / T)` traces as ``T`` runs over ``temperatures``.
+    r"""Draw the 3-class simplex and the path of
+    :math:`\operatorname{softmax}(\mathbf z / T)` over ``temperatures``.
 
-    A high temperature puts the point near the centre (the uniform distribution),
-    a low one near the corner of the largest logit. Dividing by :math:`T` is
-    multiplying by :math:`c = 1/T`, so the same picture shows ``softmax(c * z)``
-    for growing ``c``.
+    A high temperature puts the point near the centre (the uniform
+    distribution), a low one near the corner of the largest logit. Dividing by
+    :math:`T` is multiplying by :math:`c = 1/T`, so the same picture shows
+    ``softmax(c * z)`` for growing ``c``.
 
     Args:
         z: one row of 3 logits, shape ``(3,)``.
@@ -205,7 +281,8 @@ def temperature_path(
 
     Returns:
         The axes from :func:`draw_simplex` with three more lines: the path, a
-        circle at the first temperature and a square at the last, each in the legend.
+        circle at the first temperature and a square at the last, each in the
+        legend.
 
     Raises:
         ValueError: ``z`` is not 3 logits, ``temperatures`` is empty, or a
@@ -221,11 +298,19 @@ def temperature_path(
     logits = _one_row(z, num_classes=3)
     temps = as_float_array(temperatures, "temperatures").ravel()
     if temps.size == 0:
-        raise ValueError("temperatures is empty; pass at least one temperature")
+        raise ValueError(
+            "temperatures is empty; pass at least one temperature"
+        )
     probs = np.stack([softmax(logits, temperature=float(t)) for t in temps])
     points = simplex_coordinates(probs)
     ax = draw_simplex(labels=labels, ax=ax, title=title)
-    ax.plot(points[:, 0], points[:, 1], color="tab:blue", linewidth=2, label="softmax(z / T)")
+    ax.plot(
+        points[:, 0],
+        points[:, 1],
+        color="tab:blue",
+        linewidth=2,
+        label="softmax(z / T)",
+    )
     ax.plot(*points[0], "o", color="tab:blue", label=f"T = {temps[0]:g}")
     ax.plot(*points[-1], "s", color="tab:red", label=f"T = {temps[-1]:g}")
     ax.legend(loc="upper right", fontsize="small")
@@ -240,17 +325,26 @@ def reliability_diagram(
     color: str = "tab:blue",
     title: str = "Reliability diagram",
 ) -> Axes:
-    """Draw accuracy against confidence, one bar per non-empty bin of :func:`~softmax_lib.calibration.reliability_bins`.
+    r"""Draw accuracy against confidence, one bar per non-empty bin.
 
-    Each bar rises to the bin's accuracy and a dot marks its mean confidence; a
-    calibrated model's bars reach the dashed diagonal. Call it twice on the same
-    axes (with different ``label`` and ``color``) to compare two models.
+    The bins are those of :func:`~softmax_lib.calibration.reliability_bins`:
+    each bar rises to the bin's accuracy :math:`\operatorname{acc}(B_m)` and
+    a dot marks its mean confidence :math:`\operatorname{conf}(B_m)`; a
+    calibrated model's bars reach the dashed diagonal
+    :math:`\operatorname{acc} = \operatorname{conf}`. Call it twice on the
+    same axes (with different ``label`` and ``color``) to compare two models.
+
+    Raises:
+        AttributeError: ``bins`` is not a
+            :class:`~softmax_lib.calibration.ReliabilityBins`.
 
     Example:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> from softmax_lib.calibration import reliability_bins
-        >>> ax = reliability_diagram(reliability_bins([[0.9, 0.1], [0.2, 0.8]], [0, 0], n_bins=5), label="model")
+        >>> p = [[0.9, 0.1], [0.2, 0.8]]
+        >>> bins = reliability_bins(p, [0, 0], n_bins=5)
+        >>> ax = reliability_diagram(bins, label="model")
         >>> ax.get_xlabel(), ax.get_ylabel()
         ('confidence', 'accuracy')
     """
@@ -259,9 +353,23 @@ def reliability_diagram(
     filled = bins.counts > 0
     lefts = bins.edges[:-1][filled]
     widths = np.diff(bins.edges)[filled]
-    ax.bar(lefts, bins.accuracy[filled], width=widths, align="edge", alpha=0.45, color=color,
-           edgecolor=color, label=label)
-    ax.plot(bins.confidence[filled], bins.accuracy[filled], "o", color=color, markersize=4)
+    ax.bar(
+        lefts,
+        bins.accuracy[filled],
+        width=widths,
+        align="edge",
+        alpha=0.45,
+        color=color,
+        edgecolor=color,
+        label=label,
+    )
+    ax.plot(
+        bins.confidence[filled],
+        bins.accuracy[filled],
+        "o",
+        color=color,
+        markersize=4,
+    )
     ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

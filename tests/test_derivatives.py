@@ -10,7 +10,9 @@ from conftest import logit_rows
 
 
 def test_jacobian_of_the_uniform_two_class_distribution():
-    np.testing.assert_array_equal(sl.softmax_jacobian([0.5, 0.5]), [[0.25, -0.25], [-0.25, 0.25]])
+    np.testing.assert_array_equal(
+        sl.softmax_jacobian([0.5, 0.5]), [[0.25, -0.25], [-0.25, 0.25]]
+    )
 
 
 @given(logit_rows(min_value=-20, max_value=20, max_rows=3, max_classes=6))
@@ -24,24 +26,40 @@ def test_jacobian_is_symmetric_with_rows_summing_to_zero(z):
 @given(logit_rows(min_value=-20, max_value=20, max_rows=1, max_classes=6))
 def test_jacobian_matches_torch_autograd(z):
     row = torch.from_numpy(z[0])
-    expected = torch.autograd.functional.jacobian(lambda t: torch.softmax(t, dim=0), row).numpy()
-    np.testing.assert_allclose(sl.softmax_jacobian(sl.softmax(z[0])), expected, rtol=1e-10, atol=1e-15)
+    expected = torch.autograd.functional.jacobian(
+        lambda t: torch.softmax(t, dim=0), row
+    ).numpy()
+    np.testing.assert_allclose(
+        sl.softmax_jacobian(sl.softmax(z[0])), expected, rtol=1e-10, atol=1e-15
+    )
 
 
 def test_jacobian_matches_central_finite_differences():
     z = np.array([0.3, -1.2, 2.0, 0.0])
     h = 1e-6
-    columns = [(sl.softmax(z + h * e) - sl.softmax(z - h * e)) / (2 * h) for e in np.eye(4)]
-    np.testing.assert_allclose(sl.softmax_jacobian(sl.softmax(z)), np.stack(columns, axis=1), atol=1e-9)
+    columns = [
+        (sl.softmax(z + h * e) - sl.softmax(z - h * e)) / (2 * h)
+        for e in np.eye(4)
+    ]
+    np.testing.assert_allclose(
+        sl.softmax_jacobian(sl.softmax(z)),
+        np.stack(columns, axis=1),
+        atol=1e-9,
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_jacobian_keeps_the_dtype(dtype):
-    assert sl.softmax_jacobian(np.array([0.25, 0.75], dtype=dtype)).dtype == dtype
+    assert (
+        sl.softmax_jacobian(np.array([0.25, 0.75], dtype=dtype)).dtype == dtype
+    )
 
 
 def test_passing_logits_instead_of_probabilities_is_caught():
-    with pytest.raises(ValueError, match="Did you pass logits where probabilities are expected"):
+    with pytest.raises(
+        ValueError,
+        match="Did you pass logits where probabilities are expected",
+    ):
         sl.softmax_jacobian([2.0, 1.0, 0.1])
 
 

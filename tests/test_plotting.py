@@ -1,4 +1,5 @@
-"""Tests for softmax_lib.plotting: every figure is labelled, draws what it says, and rejects bad input."""
+"""Tests for softmax_lib.plotting: every figure is labelled, draws what it
+says, and rejects bad input."""
 
 import matplotlib
 
@@ -24,7 +25,9 @@ def close_figures():
 
 
 def test_logits_and_probabilities_labels_both_panels_and_annotates_each_bar():
-    ax_z, ax_p = plotting.logits_and_probabilities([2.0, 1.0, 0.1], title="z = [2, 1, 0.1]")
+    ax_z, ax_p = plotting.logits_and_probabilities(
+        [2.0, 1.0, 0.1], title="z = [2, 1, 0.1]"
+    )
     assert ax_z.get_title() == "z = [2, 1, 0.1]"
     assert ax_z.get_ylabel() == "logit $z_i$"
     assert ax_p.get_title() == "softmax"
@@ -41,9 +44,11 @@ def test_logits_and_probabilities_bar_heights_are_the_softmax():
     np.testing.assert_allclose(heights, sl.softmax(z))
 
 
-def test_logits_and_probabilities_draws_on_given_axes_and_names_the_temperature():
+def test_logits_and_probabilities_draws_on_given_axes_and_names_temperature():
     _, axes = plt.subplots(1, 2)
-    ax_z, ax_p = plotting.logits_and_probabilities([1.0, 2.0], labels=["cat", "dog"], temperature=2.0, axes=axes)
+    ax_z, ax_p = plotting.logits_and_probabilities(
+        [1.0, 2.0], labels=["cat", "dog"], temperature=2.0, axes=axes
+    )
     assert ax_z is axes[0] and ax_p is axes[1]
     assert ax_p.get_title() == "softmax, T = 2"
     assert [t.get_text() for t in ax_p.get_xticklabels()] == ["cat", "dog"]
@@ -60,22 +65,32 @@ def test_logits_and_probabilities_rejects_a_batch_and_wrong_label_count():
 
 
 def test_probability_curves_draws_one_labelled_curve_per_class():
-    ax = plotting.probability_curves([0.0, 1.0, 0.0], 0, np.linspace(-5, 5, 11))
+    ax = plotting.probability_curves(
+        [0.0, 1.0, 0.0], 0, np.linspace(-5, 5, 11)
+    )
     assert ax.get_title() == "softmax as one logit varies"
     assert ax.get_xlabel() == "logit $z_{1}$ (the others fixed)"
     assert ax.get_ylabel() == "probability"
-    assert [line.get_label() for line in ax.get_lines()] == ["class 1", "class 2", "class 3"]
+    assert [line.get_label() for line in ax.get_lines()] == [
+        "class 1",
+        "class 2",
+        "class 3",
+    ]
 
 
 def test_probability_curves_sum_to_one_at_every_x():
-    ax = plotting.probability_curves([0.0, 1.0, 0.0], -1, np.linspace(-5, 5, 11))
+    ax = plotting.probability_curves(
+        [0.0, 1.0, 0.0], -1, np.linspace(-5, 5, 11)
+    )
     total = sum(line.get_ydata() for line in ax.get_lines())
     np.testing.assert_allclose(total, 1.0)
     assert ax.get_xlabel() == "logit $z_{3}$ (the others fixed)"
 
 
 def test_probability_curves_rejects_an_index_out_of_range():
-    with pytest.raises(ValueError, match="index 3 is out of range for 3 logits"):
+    with pytest.raises(
+        ValueError, match="index 3 is out of range for 3 logits"
+    ):
         plotting.probability_curves([0.0, 1.0, 0.0], 3, [0.0, 1.0])
 
 
@@ -83,15 +98,22 @@ def test_probability_curves_rejects_an_index_out_of_range():
 
 
 def test_simplex_coordinates_puts_one_hot_rows_on_the_corners():
-    np.testing.assert_allclose(plotting.simplex_coordinates(np.eye(3)), TRIANGLE)
+    np.testing.assert_allclose(
+        plotting.simplex_coordinates(np.eye(3)), TRIANGLE
+    )
 
 
 def test_simplex_coordinates_puts_the_uniform_row_on_the_centre():
-    np.testing.assert_allclose(plotting.simplex_coordinates([1 / 3, 1 / 3, 1 / 3]), [0.5, np.sqrt(3) / 6])
+    np.testing.assert_allclose(
+        plotting.simplex_coordinates([1 / 3, 1 / 3, 1 / 3]),
+        [0.5, np.sqrt(3) / 6],
+    )
 
 
 def test_simplex_coordinates_of_an_edge_midpoint():
-    np.testing.assert_allclose(plotting.simplex_coordinates([0.5, 0.5, 0.0]), [0.5, 0.0])
+    np.testing.assert_allclose(
+        plotting.simplex_coordinates([0.5, 0.5, 0.0]), [0.5, 0.0]
+    )
 
 
 def test_simplex_coordinates_rejects_two_classes_and_logits():
@@ -105,7 +127,10 @@ def test_draw_simplex_draws_the_triangle_and_labels_the_corners():
     ax = plotting.draw_simplex(labels=["a", "b", "c"])
     assert ax.get_title() == "the probability simplex (K = 3)"
     assert len(ax.get_lines()) == 1
-    np.testing.assert_allclose(np.column_stack(ax.get_lines()[0].get_data()), np.vstack([TRIANGLE, TRIANGLE[:1]]))
+    np.testing.assert_allclose(
+        np.column_stack(ax.get_lines()[0].get_data()),
+        np.vstack([TRIANGLE, TRIANGLE[:1]]),
+    )
     assert [t.get_text() for t in ax.texts] == ["a", "b", "c"]
 
 
@@ -113,31 +138,53 @@ def test_draw_simplex_draws_the_triangle_and_labels_the_corners():
 
 
 def test_temperature_path_draws_the_simplex_then_the_path_and_its_ends():
-    ax = plotting.temperature_path([2.0, 1.0, 0.1], [100.0, 1.0, 0.05], title="a path")
+    ax = plotting.temperature_path(
+        [2.0, 1.0, 0.1], [100.0, 1.0, 0.05], title="a path"
+    )
     assert ax.get_title() == "a path"
     assert len(ax.get_lines()) == 4  # triangle, path, first point, last point
-    assert [line.get_label() for line in ax.get_lines()[1:]] == ["softmax(z / T)", "T = 100", "T = 0.05"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["softmax(z / T)", "T = 100", "T = 0.05"]
+    assert [line.get_label() for line in ax.get_lines()[1:]] == [
+        "softmax(z / T)",
+        "T = 100",
+        "T = 0.05",
+    ]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "softmax(z / T)",
+        "T = 100",
+        "T = 0.05",
+    ]
 
 
 def test_temperature_path_points_are_the_softmax_at_each_temperature():
     z = [2.0, 1.0, 0.1]
     temperatures = np.array([100.0, 1.0, 0.05])
     ax = plotting.temperature_path(z, temperatures)
-    expected = plotting.simplex_coordinates(np.stack([sl.softmax(z, temperature=t) for t in temperatures]))
-    np.testing.assert_allclose(np.column_stack(ax.get_lines()[1].get_data()), expected)
+    expected = plotting.simplex_coordinates(
+        np.stack([sl.softmax(z, temperature=t) for t in temperatures])
+    )
+    np.testing.assert_allclose(
+        np.column_stack(ax.get_lines()[1].get_data()), expected
+    )
 
 
-def test_temperature_path_runs_from_near_the_centre_to_near_the_argmax_corner():
-    ax = plotting.temperature_path([0.1, 1.0, 2.0], np.geomspace(1000, 0.01, 50))
+def test_temperature_path_runs_from_near_the_centre_to_the_argmax_corner():
+    ax = plotting.temperature_path(
+        [0.1, 1.0, 2.0], np.geomspace(1000, 0.01, 50)
+    )
     xy = np.column_stack(ax.get_lines()[1].get_data())
     np.testing.assert_allclose(xy[0], [0.5, np.sqrt(3) / 6], atol=1e-3)
     np.testing.assert_allclose(xy[-1], TRIANGLE[2], atol=1e-6)
 
 
-@pytest.mark.parametrize("temperatures", [[1.0, 0.0], [-1.0], [np.inf], [np.nan]])
-def test_temperature_path_rejects_a_temperature_that_is_not_positive_and_finite(temperatures):
-    with pytest.raises(ValueError, match="temperature must be a positive, finite number"):
+@pytest.mark.parametrize(
+    "temperatures", [[1.0, 0.0], [-1.0], [np.inf], [np.nan]]
+)
+def test_temperature_path_rejects_a_temperature_not_positive_and_finite(
+    temperatures,
+):
+    with pytest.raises(
+        ValueError, match="temperature must be a positive, finite number"
+    ):
         plotting.temperature_path([2.0, 1.0, 0.1], temperatures)
 
 

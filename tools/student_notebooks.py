@@ -26,10 +26,18 @@ import shutil
 import sys
 
 # The gated markers: a fence line opening the directive, up to the fence line that closes it.
-SOLUTION_START = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
-SOLUTION_END = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution-end\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
+SOLUTION_START = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{solution-start\}.*?^(?P=fence)[ \t]*$\n?",
+    re.S | re.M,
+)
+SOLUTION_END = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{solution-end\}.*?^(?P=fence)[ \t]*$\n?",
+    re.S | re.M,
+)
 # A whole ```{solution} ...``` directive, closed by a fence of the same length.
-SOLUTION_BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M)
+SOLUTION_BLOCK = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{solution\}.*?^(?P=fence)[ \t]*$\n?", re.S | re.M
+)
 # The label a solution names on its first line.
 SOLUTION_LABEL = re.compile(r"\{solution(?:-start)?\}[ \t]*(\S+)")
 
@@ -41,7 +49,11 @@ BANNER = (
 
 
 def _source(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return (
+        "".join(cell["source"])
+        if isinstance(cell["source"], list)
+        else cell["source"]
+    )
 
 
 def _markdown(text: str) -> dict:
@@ -49,8 +61,14 @@ def _markdown(text: str) -> dict:
 
 
 def _empty_code() -> dict:
-    return {"cell_type": "code", "id": "", "execution_count": None, "metadata": {}, "outputs": [],
-            "source": "# Your solution\n"}
+    return {
+        "cell_type": "code",
+        "id": "",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": "# Your solution\n",
+    }
 
 
 def _label(marker: str) -> str:
@@ -66,7 +84,9 @@ def _student_answer(label: str, kind: str, solution: list[dict]) -> list[dict]:
     return [_markdown("**Your solution**"), _empty_code()]
 
 
-def student_notebook(notebook: dict, answer=_student_answer) -> tuple[dict, int]:
+def student_notebook(
+    notebook: dict, answer=_student_answer
+) -> tuple[dict, int]:
     """The student edition of one notebook (a new dict), and the number of solutions removed.
 
     ``answer(label, kind, solution)`` gives the cells that replace a solution: ``kind`` is
@@ -78,31 +98,49 @@ def student_notebook(notebook: dict, answer=_student_answer) -> tuple[dict, int]
     cells, removed, inside = [], 0, False
     for cell in nb["cells"]:
         text = _source(cell)
-        if cell["cell_type"] == "markdown" and not inside and (start := SOLUTION_START.search(text)):
+        if (
+            cell["cell_type"] == "markdown"
+            and not inside
+            and (start := SOLUTION_START.search(text))
+        ):
             # Prose before the marker stays; the marker and the rest of the cell are solution.
-            if text[:start.start()].strip():
-                cells.append({**cell, "source": text[:start.start()]})
+            if text[: start.start()].strip():
+                cells.append({**cell, "source": text[: start.start()]})
             inside, removed = True, removed + 1
             label, solution = _label(start.group(0)), []
-            text = text[start.end():]
+            text = text[start.end() :]
             cell = {**cell, "source": text}
-        elif cell["cell_type"] == "markdown" and inside and SOLUTION_START.search(text):
-            raise ValueError(f"solution-start inside another solution: {text[:80]!r}")
+        elif (
+            cell["cell_type"] == "markdown"
+            and inside
+            and SOLUTION_START.search(text)
+        ):
+            raise ValueError(
+                f"solution-start inside another solution: {text[:80]!r}"
+            )
         if inside:
-            end = SOLUTION_END.search(text) if cell["cell_type"] == "markdown" else None
+            end = (
+                SOLUTION_END.search(text)
+                if cell["cell_type"] == "markdown"
+                else None
+            )
             if end is None:
                 if text.strip():
                     solution.append({**cell, "source": text})
                 continue
-            if text[:end.start()].strip():
-                solution.append({**cell, "source": text[:end.start()]})
+            if text[: end.start()].strip():
+                solution.append({**cell, "source": text[: end.start()]})
             cells += answer(label, "gated", solution)
             # Solution prose before the marker goes; what follows it is the chapter again.
             inside = False
-            text = text[end.end():]
+            text = text[end.end() :]
             if not text.strip():
                 continue
-            cell = {**cell, "id": "", "source": text}  # a new cell: it gets an id of its own below
+            cell = {
+                **cell,
+                "id": "",
+                "source": text,
+            }  # a new cell: it gets an id of its own below
         if cell["cell_type"] == "markdown":
             blocks = list(SOLUTION_BLOCK.finditer(text))
             if blocks:
@@ -110,10 +148,19 @@ def student_notebook(notebook: dict, answer=_student_answer) -> tuple[dict, int]
                 cell["source"] = SOLUTION_BLOCK.sub("", text)
                 cells.append(cell)
                 for block in blocks:
-                    body = block.group(0).split("\n", 1)[1].rsplit(block.group("fence"), 1)[0]
+                    body = (
+                        block.group(0)
+                        .split("\n", 1)[1]
+                        .rsplit(block.group("fence"), 1)[0]
+                    )
                     # The directive's options (":class: dropdown") are not the answer.
-                    body = re.sub(r"\A(?::[\w-]+:.*\n)+", "", body).strip("\n") + "\n"
-                    cells += answer(_label(block.group(0)), "prose", [_markdown(body)])
+                    body = (
+                        re.sub(r"\A(?::[\w-]+:.*\n)+", "", body).strip("\n")
+                        + "\n"
+                    )
+                    cells += answer(
+                        _label(block.group(0)), "prose", [_markdown(body)]
+                    )
                 continue
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -123,16 +170,22 @@ def student_notebook(notebook: dict, answer=_student_answer) -> tuple[dict, int]
         cells.append(cell)
     if inside:
         raise ValueError("a solution-start has no solution-end")
-    title = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), 0)
+    title = next(
+        (i for i, c in enumerate(cells) if c["cell_type"] == "markdown"), 0
+    )
     cells.insert(title + 1, _markdown(BANNER))
     for number, cell in enumerate(cells):
-        if not cell.get("id"):  # the cells written here: ids that are stable from run to run
+        if not cell.get(
+            "id"
+        ):  # the cells written here: ids that are stable from run to run
             cell["id"] = f"student-{number}"
     nb["cells"] = cells
     return nb, removed
 
 
-def write_student_edition(book: pathlib.Path, out: pathlib.Path) -> dict[str, int]:
+def write_student_edition(
+    book: pathlib.Path, out: pathlib.Path
+) -> dict[str, int]:
     """Write a student copy of every notebook in ``book`` to ``out``; return solutions removed per file.
 
     The data folder the chapters read (``book/data``) is copied along, so the copies run from ``out``.
@@ -142,8 +195,13 @@ def write_student_edition(book: pathlib.Path, out: pathlib.Path) -> dict[str, in
         shutil.copytree(book / "data", out / "data", dirs_exist_ok=True)
     removed = {}
     for path in sorted(book.glob("*.ipynb")):
-        nb, count = student_notebook(json.loads(path.read_text(encoding="utf-8")))
-        (out / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        nb, count = student_notebook(
+            json.loads(path.read_text(encoding="utf-8"))
+        )
+        (out / path.name).write_text(
+            json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
         removed[path.name] = count
     return removed
 
