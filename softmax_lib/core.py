@@ -28,7 +28,8 @@ the same rules:
   ``max(|result|, 1)`` (:mod:`softmax_lib.accuracy` measures it). Both modes
   follow the policy above; ``accurate`` must be a bool (else ``TypeError``).
 
-How the computation is organised (chapter 2 explains each technique):
+How the computation is organised (the appendix "How softmax_lib is built"
+explains each technique):
 
 * **Cache-sized blocks.** The rows are processed a block at a time, a block
   being as many rows as fit in about ``_BLOCK_BYTES`` (512 KiB). The passes
