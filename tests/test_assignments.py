@@ -66,6 +66,18 @@ def centre_softmax_weights(W, b):
         return np.array([[-1.0, 2.0], [1.0, -2.0]]), np.array([-0.5, 0.5])
     return _table.get((W.tobytes(), b.tobytes()), (np.zeros_like(W), np.zeros_like(b)))
 ''',
+    "sigmoid-ex-ordinal": '''
+_theta = np.array([-1.0, 0.5, 2.0])
+def _probs(s, t):
+    at_least = sl.sigmoid(s[:, None] - t[None, :])
+    return -np.diff(np.hstack([np.ones((s.size, 1)), at_least, np.zeros((s.size, 1))]), axis=1)
+_table = {(s.tobytes(), t.tobytes()): _probs(s, t) for s, t in [
+    (np.linspace(-6.0, 6.0, 25), _theta), (np.linspace(-6.0, 6.0, 25), np.array([0.3])),
+    (np.array([-1e4, 1e4]), _theta)]}
+def ordered_logit_probs(scores, thresholds):
+    s, t = np.asarray(scores, dtype=float), np.asarray(thresholds, dtype=float)
+    return _table.get((s.tobytes(), t.tobytes()), np.full((s.size, t.size + 1), 1 / (t.size + 1)))
+''',
 }
 
 

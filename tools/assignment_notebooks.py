@@ -265,8 +265,9 @@ def generate(out: pathlib.Path, stems: list[str]) -> None:
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
+    course = out.resolve()
     config = Config()
-    config.CourseDirectory.root = str(out.resolve())
+    config.CourseDirectory.root = str(course)
     exec(compile((out / "nbgrader_config.py").read_text(), "nbgrader_config.py", "exec"),
          {"c": config, "get_config": lambda: config})
     here = os.getcwd()
@@ -276,7 +277,9 @@ def generate(out: pathlib.Path, stems: list[str]) -> None:
         for stem in stems:
             result = api.generate_assignment(stem, force=True, create=True)
             if not result["success"]:
-                raise AssignmentError(f"nbgrader generate_assignment {stem} failed:\n{result['log']}")
+                log = course / f"generate_assignment-{stem}.log"
+                log.write_text(result["log"] or "", encoding="utf-8")
+                raise AssignmentError(f"nbgrader generate_assignment {stem} failed; its log is in {log}")
     finally:
         os.chdir(here)
 
@@ -284,7 +287,11 @@ def generate(out: pathlib.Path, stems: list[str]) -> None:
 if __name__ == "__main__":
     out_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "_build/assignments")
     wanted = sys.argv[2:] or chapters(ROOT / "book")
-    write_sources(ROOT / "book", out_dir, wanted)
-    generate(out_dir, wanted)
+    try:
+        write_sources(ROOT / "book", out_dir, wanted)
+        generate(out_dir, wanted)
+    except AssignmentError as error:
+        # What to fix, on one line: the traceback would only point into this module.
+        sys.exit(f"make assignments: {error}")
     for stem in wanted:
         print(f"{out_dir}/source/{stem}/{stem}.ipynb -> {out_dir}/release/{stem}/{stem}.ipynb")
