@@ -5,7 +5,8 @@ the same rules:
 
 * **Input.** Anything ``numpy.asarray`` accepts. float16, float32 and
   float64 keep their dtype (float16 is computed in float32 and rounded once);
-  booleans and integers become float64. Complex or non-numeric input raises
+  booleans and integers become float64. Complex (except in ``logsumexp``,
+  which also takes weights ``b``) or non-numeric input raises
   ``TypeError``; a bad ``axis`` or ``temperature`` raises ``ValueError``.
 * **Special values** (the policy, row by row along ``axis``):
 
@@ -684,6 +685,14 @@ def _wrap_radians(x: np.ndarray) -> np.ndarray:
     return np.where(np.abs(x) < np.pi, x, wrapped)
 
 
+def _sign(x: np.ndarray) -> np.ndarray:
+    """``np.sign``, and for complex ``x`` the phase ``x / |x|`` (0 at 0,
+    NaN where ``x`` is infinite or NaN), as SciPy takes it."""
+    if x.dtype.kind != "c":
+        return np.sign(x)
+    return np.where(x == 0, 0, x / np.abs(x)).astype(x.dtype)
+
+
 def _weighted_rows(
     a: np.ndarray, b: np.ndarray | None, return_sign: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -716,7 +725,7 @@ def _weighted_rows(
     rest = np.exp(np.where(mask, -np.inf, a).astype(a.dtype) - a_max)
     s = np.sum(rest if b is None else b * rest, axis=1, keepdims=True)
     s = np.where(s == 0, s, s / m)
-    sgn = np.sign(s + 1) * np.sign(m)
+    sgn = _sign(s + 1) * _sign(m)
     if is_complex:
         sgn = sgn * np.exp(a_max.imag * 1j)
     else:
@@ -735,7 +744,7 @@ def _weighted_rows(
             terms = b[bad] * terms
         total = np.sum(terms, axis=1, keepdims=True)
         if return_sign:
-            sgn[bad] = np.sign(total)
+            sgn[bad] = _sign(total)
             total = np.abs(total)
         out[bad] = np.log(total)
     if is_complex and not return_sign:
@@ -1035,12 +1044,28 @@ def logsumexp(
     :math:`\max_i z_i \le \operatorname{logsumexp}(\mathbf z)
     \le \max_i z_i + \log K`.
 
+    With weights, :math:`\log \sum_i b_i e^{z_i}`, and for complex input,
+    it follows ``scipy.special.logsumexp``: the terms of the element(s) of
+    largest real part are set apart, the others summed relative to them, and
+    a row whose result is not finite is taken as ``log(sum(b * exp(z)))``,
+    whose special values are those of C's ``exp`` and ``log``.
+
     Args:
-        x: values, any shape.
+        x: values, any shape; real, or complex (complex64, complex128).
         axis: the axis to reduce (default: the last one), a tuple of axes
             (reduced together) or ``None`` (every axis), as in
             :func:`softmax`.
         keepdims: keep the reduced axes with length 1 (for broadcasting).
+        b: weights :math:`b_i` (real or complex) that broadcast with ``x``
+            (the result has their common shape); negative weights subtract.
+            A weight of 0 removes its term, even where ``x`` is ``inf`` or
+            NaN (SciPy gives NaN there when its terms overflow). The result
+            dtype is that of ``x`` and ``b`` together (integers: float64).
+        return_sign: also return the sign of the sum: the result is then
+            ``(log|sum|, sign)``, the sign being 1, -1, 0 (a sum of exactly
+            0, including an empty one: SciPy gives -1 for an empty one) or
+            NaN, and for complex input the phase ``sum / |sum|``. Without
+            it, a negative sum gives NaN.
         accurate: ``False`` (default): the formula above, in cache-sized
             blocks. ``True``: within 2 ulp of :math:`\max(|\text{result}|, 1)`
             of the exact value on every finite input, including when
@@ -1054,26 +1079,53 @@ def logsumexp(
             float16 and float32 are computed in float64 and rounded once.
             About 1.5 times the default's time (up to about 2.5 on the
             shifted path; the default is cheap: it writes one value per row).
+            With ``b`` or complex input, ``True`` computes float16, float32
+            and complex64 in double precision and rounds once, and float64
+            and complex128 as the default does: the bound above is for real
+            input without weights (weights of both signs can cancel to any
+            degree).
         where: a boolean mask, as in :func:`softmax`: masked entries take no
-            part in the sum; a fully masked row gives ``-inf``.
+            part in the sum (as a weight of 0); a fully masked row gives
+            ``-inf``.
         workers: threads, as in :func:`softmax` (the same result, to the bit).
 
     Returns:
-        The float dtype of ``x``, with the ``axis`` removed (or kept with
-        length 1); a NumPy scalar when every axis is reduced, as NumPy's own
-        reductions return. An all ``-inf`` row, and a row of length 0, give
-        ``-inf`` (the log of an empty sum), a row with ``+inf`` gives
-        ``+inf``, a row with NaN gives NaN.
+        The dtype of ``x`` (and ``b``), with the ``axis`` removed (or kept
+        with length 1); a NumPy scalar when every axis is reduced, as
+        NumPy's own reductions return. An all ``-inf`` row, and a row of
+        length 0, give ``-inf`` (the log of an empty sum), a row with
+        ``+inf`` gives ``+inf``, a row with NaN gives NaN. Complex results
+        have their imaginary part in :math:`(-\pi, \pi]`. With
+        ``return_sign``, the pair ``(log|sum|, sign)``: ``log|sum|`` is
+        real, ``sign`` has the result dtype.
 
     Raises:
         TypeError, ValueError: as :func:`softmax`, except that a row of
-            length 0 is not an error here (its sum is empty).
+            length 0 is not an error here (its sum is empty), and complex
+            input is accepted. Also ``TypeError`` if ``b`` is not numeric
+            or ``return_sign`` not a bool, ``ValueError`` if ``b`` does not
+            broadcast with ``x``.
 
     Example:
         >>> float(logsumexp([1000.0, 1000.0]))  # 1000 + log 2, no overflow
         1000.6931471805599
         >>> logsumexp([[0.0, 0.0], [0.0, 0.0]], axis=(0, 1)) == np.log(4)
         np.True_
+
+        Weights: :math:`\log(2 e^0 + 0 \cdot e^{1000}) = \log 2`, and
+        :math:`\log|e^1 - e^2|` with its sign:
+
+        >>> float(logsumexp([0.0, 1000.0], b=[2.0, 0.0]))
+        0.6931471805599453
+        >>> value, sign = logsumexp([1.0, 2.0], b=[1, -1], return_sign=True)
+        >>> float(value), float(sign)
+        (1.5413248546129181, -1.0)
+
+        Complex input: :math:`\log(1 + e^{i}) = \log(2\cos\frac12) +
+        \frac i2`:
+
+        >>> complex(logsumexp([0.0, 1j]))
+        (0.5625629401162227+0.5j)
     """
     acc = check_accurate(accurate)
     sign = check_bool(return_sign, "return_sign")
