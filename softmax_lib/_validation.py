@@ -46,6 +46,39 @@ def as_float_array(x: Any, name: str = "x") -> np.ndarray:
     )
 
 
+#: Complex dtypes that :func:`~softmax_lib.logsumexp` keeps.
+_KEPT_COMPLEX_DTYPES = (np.complex64, np.complex128)
+
+
+def as_numeric_array(x: Any, name: str = "x") -> np.ndarray:
+    """Return ``x`` as an ndarray of a real or complex dtype, or raise.
+
+    As :func:`as_float_array`, but complex64 and complex128 are kept
+    (booleans and integers are left as they are, for dtype promotion).
+    """
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as err:
+        raise TypeError(
+            f"{name} must be an array of numbers; could not convert it: {err}"
+        ) from None
+    if arr.dtype.type in _KEPT_COMPLEX_DTYPES or arr.dtype.kind in "biu":
+        return arr
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; use complex64 or complex128"
+        )
+    return as_float_array(arr, name)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a bool, or raise ``TypeError`` unless it is
+    one."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_axis(axis: Any, ndim: int, name: str = "axis") -> int:
     """Return ``axis`` as a non-negative index into an array of ``ndim``
     dimensions."""

@@ -5,7 +5,8 @@ the same rules:
 
 * **Input.** Anything ``numpy.asarray`` accepts. float16, float32 and
   float64 keep their dtype (float16 is computed in float32 and rounded once);
-  booleans and integers become float64. Complex or non-numeric input raises
+  booleans and integers become float64. Complex (except in ``logsumexp``,
+  which also takes weights ``b``) or non-numeric input raises
   ``TypeError``; a bad ``axis`` or ``temperature`` raises ``ValueError``.
 * **Special values** (the policy, row by row along ``axis``):
 
@@ -75,7 +76,9 @@ from numpy.typing import ArrayLike
 
 from softmax_lib._validation import (
     as_float_array,
+    as_numeric_array,
     check_accurate,
+    check_bool,
     check_axes,
     check_axis,
     check_not_empty,
@@ -669,6 +672,205 @@ def _apply(
     return out[()] if out.ndim == 0 else out
 
 
+# --- logsumexp with weights, signs or complex input --------------------------
+# SciPy's algorithm (scipy.special.logsumexp), row by row: the maximum's
+# terms are set apart, the others are summed relative to them, and rows whose
+# result is not finite take the direct log(sum(b * exp(a))), whose special
+# values are those of C99's exp and log.
+
+
+def _wrap_radians(x: np.ndarray) -> np.ndarray:
+    """``x`` wrapped into ``(-pi, pi]``, unchanged where ``|x| < pi``."""
+    wrapped = -((-x + np.pi) % (2 * np.pi) - np.pi)
+    return np.where(np.abs(x) < np.pi, x, wrapped)
+
+
+def _sign(x: np.ndarray) -> np.ndarray:
+    """``np.sign``, and for complex ``x`` the phase ``x / |x|`` (0 at 0,
+    NaN where ``x`` is infinite or NaN), as SciPy takes it."""
+    if x.dtype.kind != "c":
+        return np.sign(x)
+    return np.where(x == 0, 0, x / np.abs(x)).astype(x.dtype)
+
+
+def _weighted_rows(
+    a: np.ndarray, b: np.ndarray | None, return_sign: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``log |sum_j b_j exp(a_j)|`` and its sign, one value per row of
+    ``a`` (B, K), ``b`` of the same shape or ``None`` (weights 1).
+
+    Every row is computed on its own (its sums are over contiguous rows), so
+    the result does not depend on how the rows are grouped in blocks.
+    """
+    n, k = a.shape
+    is_complex = a.dtype.kind == "c"
+    if b is not None:
+        # A zero weight takes its term out of the sum, whatever a is there
+        # (inf or NaN included).
+        a = np.where(b == 0, -np.inf, a).astype(a.dtype, copy=False)
+    if is_complex:
+        # the element of largest real part (the last, if several)
+        real = a.real
+        mask = real == np.max(real, axis=1, keepdims=True)
+        last = k - 1 - np.argmax(mask[:, ::-1], axis=1)
+        mask = np.zeros_like(mask)
+        mask[np.arange(n), last] = True
+        a_max = a[np.arange(n), last][:, None]
+    else:
+        a_max = np.max(a, axis=1, keepdims=True)
+        mask = a == a_max
+    # the maximum's weight (or count), and the other terms relative to it
+    m = np.sum(mask if b is None else np.where(mask, b, 0), axis=1)
+    m = m.astype(a.dtype)[:, None]
+    rest = np.exp(np.where(mask, -np.inf, a).astype(a.dtype) - a_max)
+    s = np.sum(rest if b is None else b * rest, axis=1, keepdims=True)
+    s = np.where(s == 0, s, s / m)
+    sgn = _sign(s + 1) * _sign(m)
+    if is_complex:
+        sgn = sgn * np.exp(a_max.imag * 1j)
+    else:
+        s = np.where(s < -1, -s - 2, s)
+        m = np.abs(m)
+    out = np.log1p(s) + np.log(m) + a_max
+    if return_sign:
+        out = out.real
+    elif not is_complex:
+        out[sgn < 0] = np.nan
+    # Rows whose result is not finite: the direct formula decides.
+    bad = ~np.isfinite(out[:, 0])
+    if bad.any():
+        terms = np.exp(a[bad])
+        if b is not None:
+            terms = b[bad] * terms
+        total = np.sum(terms, axis=1, keepdims=True)
+        if return_sign:
+            sgn[bad] = _sign(total)
+            total = np.abs(total)
+        out[bad] = np.log(total)
+    if is_complex and not return_sign:
+        imag = _wrap_radians(out.imag).astype(out.dtype)
+        out = out.real + imag * 1j
+    return out[:, 0], sgn[:, 0]
+
+
+def _logsumexp_general(
+    x: ArrayLike,
+    axis: Any,
+    keepdims: bool,
+    b: Any,
+    return_sign: bool,
+    accurate: bool,
+    where: Any,
+    workers: Any,
+) -> Any:
+    """``logsumexp`` with weights ``b``, ``return_sign`` or complex input."""
+    n_workers = check_workers(workers)
+    a = as_numeric_array(x)
+    if b is None:
+        dtype = a.dtype if a.dtype.kind in "fc" else np.dtype(np.float64)
+    else:
+        weights = as_numeric_array(b, "b")
+        dtype = np.result_type(a.dtype, weights.dtype)
+        if dtype.kind in "biu":
+            dtype = np.dtype(np.float64)
+        try:
+            a, weights = np.broadcast_arrays(a, weights)
+        except ValueError:
+            raise ValueError(
+                f"b has shape {weights.shape}, which does not broadcast "
+                f"with the shape of x, {a.shape}"
+            ) from None
+    shape = a.shape
+    if where is not None:
+        mask = check_where(where, shape)
+        if b is not None:
+            weights = np.where(mask, weights, 0)
+        else:
+            a = np.where(mask, a.astype(dtype), -np.inf)
+    axes = check_axes(axis, a.ndim)
+    if a.ndim == 0:  # axis=None on a scalar: one row of one element
+        a, axes = a.reshape(1), (0,)
+        if b is not None:
+            weights = weights.reshape(1)
+    # float16 is computed in float32; accurate mode computes single
+    # precision (real or complex) in double precision.
+    single = dtype.itemsize < (16 if dtype.kind == "c" else 8)
+    work: np.dtype
+    if accurate and single:
+        work = np.dtype(np.complex128 if dtype.kind == "c" else np.float64)
+    else:
+        work = np.dtype(np.float32) if dtype == np.float16 else dtype
+    n_axes = len(axes)
+    last = tuple(range(-n_axes, 0))
+    moved = np.moveaxis(a, axes, last)
+    outer = moved.shape[:-n_axes]
+    k = math.prod(moved.shape[-n_axes:])
+    n_rows = math.prod(outer)
+    real = np.dtype(dtype.char.lower()) if dtype.kind == "c" else dtype
+    out = np.empty(n_rows, dtype=real if return_sign else dtype)
+    sgn = np.empty(n_rows, dtype=dtype)
+    if k == 0:  # an empty sum: log 0, sign 0
+        out.fill(-np.inf)
+        sgn.fill(0)
+    elif n_rows > 0:
+        rows = moved.reshape(n_rows, k)
+        b_rows = (
+            None
+            if b is None
+            else np.moveaxis(weights, axes, last).reshape(n_rows, k)
+        )
+        per_row = k * work.itemsize * (1 if b is None else 2)
+        step = max(1, _BLOCK_BYTES // per_row)
+        starts = range(0, n_rows, step)
+
+        def run(run_starts: range) -> None:
+            with np.errstate(
+                over="ignore",
+                under="ignore",
+                invalid="ignore",
+                divide="ignore",
+            ):
+                for start in run_starts:
+                    block = slice(start, start + step)
+                    a_blk = np.ascontiguousarray(rows[block], dtype=work)
+                    b_blk = (
+                        None
+                        if b_rows is None
+                        else np.ascontiguousarray(b_rows[block], dtype=work)
+                    )
+                    o, s = _weighted_rows(a_blk, b_blk, return_sign)
+                    out[block] = o
+                    sgn[block] = s
+
+        n_workers = min(n_workers, len(starts))
+        if n_workers == 1:
+            run(starts)
+        else:
+            bounds = np.linspace(0, len(starts), n_workers + 1).astype(int)
+            with ThreadPoolExecutor(n_workers) as pool:
+                runs = [
+                    pool.submit(run, starts[i:j])
+                    for i, j in zip(bounds[:-1], bounds[1:])
+                ]
+                for r in runs:
+                    r.result()
+    out, sgn = out.reshape(outer), sgn.reshape(outer)
+    if keepdims and len(shape):
+        out, sgn = np.expand_dims(out, axes), np.expand_dims(sgn, axes)
+    out = out[()] if out.ndim == 0 else out
+    sgn = sgn[()] if sgn.ndim == 0 else sgn
+    return (out, sgn) if return_sign else out
+
+
+def _sign_of_logsumexp(out: Any) -> Any:
+    """The sign of ``sum exp(a)`` from its logarithm: 1, 0 for an empty sum
+    (``-inf``), NaN for NaN."""
+    arr = np.asarray(out)
+    sgn = np.where(arr == -np.inf, 0, 1).astype(arr.dtype)
+    sgn[np.isnan(arr)] = np.nan
+    return sgn[()] if sgn.ndim == 0 else sgn
+
+
 # --- the public functions ----------------------------------------------------
 
 
@@ -828,6 +1030,8 @@ def logsumexp(
     axis: Axis = -1,
     keepdims: bool = False,
     *,
+    b: ArrayLike | None = None,
+    return_sign: bool = False,
     accurate: bool = False,
     where: ArrayLike | None = None,
     workers: int | None = None,
@@ -840,12 +1044,28 @@ def logsumexp(
     :math:`\max_i z_i \le \operatorname{logsumexp}(\mathbf z)
     \le \max_i z_i + \log K`.
 
+    With weights, :math:`\log \sum_i b_i e^{z_i}`, and for complex input,
+    it follows ``scipy.special.logsumexp``: the terms of the element(s) of
+    largest real part are set apart, the others summed relative to them, and
+    a row whose result is not finite is taken as ``log(sum(b * exp(z)))``,
+    whose special values are those of C's ``exp`` and ``log``.
+
     Args:
-        x: values, any shape.
+        x: values, any shape; real, or complex (complex64, complex128).
         axis: the axis to reduce (default: the last one), a tuple of axes
             (reduced together) or ``None`` (every axis), as in
             :func:`softmax`.
         keepdims: keep the reduced axes with length 1 (for broadcasting).
+        b: weights :math:`b_i` (real or complex) that broadcast with ``x``
+            (the result has their common shape); negative weights subtract.
+            A weight of 0 removes its term, even where ``x`` is ``inf`` or
+            NaN (SciPy gives NaN there when its terms overflow). The result
+            dtype is that of ``x`` and ``b`` together (integers: float64).
+        return_sign: also return the sign of the sum: the result is then
+            ``(log|sum|, sign)``, the sign being 1, -1, 0 (a sum of exactly
+            0, including an empty one: SciPy gives -1 for an empty one) or
+            NaN, and for complex input the phase ``sum / |sum|``. Without
+            it, a negative sum gives NaN.
         accurate: ``False`` (default): the formula above, in cache-sized
             blocks. ``True``: within 2 ulp of :math:`\max(|\text{result}|, 1)`
             of the exact value on every finite input, including when
@@ -859,28 +1079,65 @@ def logsumexp(
             float16 and float32 are computed in float64 and rounded once.
             About 1.5 times the default's time (up to about 2.5 on the
             shifted path; the default is cheap: it writes one value per row).
+            With ``b`` or complex input, ``True`` computes float16, float32
+            and complex64 in double precision and rounds once, and float64
+            and complex128 as the default does: the bound above is for real
+            input without weights (weights of both signs can cancel to any
+            degree).
         where: a boolean mask, as in :func:`softmax`: masked entries take no
-            part in the sum; a fully masked row gives ``-inf``.
+            part in the sum (as a weight of 0); a fully masked row gives
+            ``-inf``.
         workers: threads, as in :func:`softmax` (the same result, to the bit).
 
     Returns:
-        The float dtype of ``x``, with the ``axis`` removed (or kept with
-        length 1); a NumPy scalar when every axis is reduced, as NumPy's own
-        reductions return. An all ``-inf`` row, and a row of length 0, give
-        ``-inf`` (the log of an empty sum), a row with ``+inf`` gives
-        ``+inf``, a row with NaN gives NaN.
+        The dtype of ``x`` (and ``b``), with the ``axis`` removed (or kept
+        with length 1); a NumPy scalar when every axis is reduced, as
+        NumPy's own reductions return. An all ``-inf`` row, and a row of
+        length 0, give ``-inf`` (the log of an empty sum), a row with
+        ``+inf`` gives ``+inf``, a row with NaN gives NaN. Complex results
+        have their imaginary part in :math:`(-\pi, \pi]`. With
+        ``return_sign``, the pair ``(log|sum|, sign)``: ``log|sum|`` is
+        real, ``sign`` has the result dtype.
 
     Raises:
         TypeError, ValueError: as :func:`softmax`, except that a row of
-            length 0 is not an error here (its sum is empty).
+            length 0 is not an error here (its sum is empty), and complex
+            input is accepted. Also ``TypeError`` if ``b`` is not numeric
+            or ``return_sign`` not a bool, ``ValueError`` if ``b`` does not
+            broadcast with ``x``.
 
     Example:
         >>> float(logsumexp([1000.0, 1000.0]))  # 1000 + log 2, no overflow
         1000.6931471805599
         >>> logsumexp([[0.0, 0.0], [0.0, 0.0]], axis=(0, 1)) == np.log(4)
         np.True_
+
+        Weights: :math:`\log(2 e^0 + 0 \cdot e^{1000}) = \log 2`, and
+        :math:`\log|e^1 - e^2|` with its sign:
+
+        >>> float(logsumexp([0.0, 1000.0], b=[2.0, 0.0]))
+        0.6931471805599453
+        >>> value, sign = logsumexp([1.0, 2.0], b=[1, -1], return_sign=True)
+        >>> float(value), float(sign)
+        (1.5413248546129181, -1.0)
+
+        Complex input: :math:`\log(1 + e^{i}) = \log(2\cos\frac12) +
+        \frac i2`:
+
+        >>> complex(logsumexp([0.0, 1j]))
+        (0.5625629401162227+0.5j)
     """
-    return _apply(
+    acc = check_accurate(accurate)
+    sign = check_bool(return_sign, "return_sign")
+    try:
+        is_complex = np.asarray(x).dtype.kind == "c"
+    except (ValueError, TypeError):  # _apply raises the error
+        is_complex = False
+    if b is not None or is_complex:
+        return _logsumexp_general(
+            x, axis, keepdims, b, sign, acc, where, workers
+        )
+    out = _apply(
         "logsumexp",
         x,
         axis,
@@ -889,6 +1146,7 @@ def logsumexp(
         where=where,
         workers=workers,
     )
+    return (out, _sign_of_logsumexp(out)) if sign else out
 
 
 def softmax_naive(x: ArrayLike, axis: int = -1) -> np.ndarray:

@@ -13,11 +13,10 @@ it (they fail with softmax_lib's own default) are listed in
 ``NEEDS_SCIPY_DEFAULT_AXIS``, and a test below checks that the list is
 exactly right.
 
-SciPy's module also tests what softmax_lib does not offer: ``logsumexp``'s
-weights ``b=`` and ``return_sign=``, complex input, a private helper of
-SciPy's (``_wrap_radians``). Those tests are marked ``xfail(strict=True,
-raises=TypeError)``: each must fail, and with softmax_lib's ``TypeError``
-(an unknown keyword, or complex input refused), not another error.
+SciPy's module also tests ``logsumexp``'s weights ``b=``, ``return_sign=``
+and complex input, which softmax_lib's ``logsumexp`` has too; every test
+runs, none is expected to fail. Only a private helper of SciPy's
+(``_wrap_radians``) is not collected.
 """
 
 from __future__ import annotations
@@ -38,35 +37,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
     import scipy.special.tests.test_logsumexp as scipy_tests
 
-#: Tests SciPy's module has that ask for a feature softmax_lib does not have.
-UNSUPPORTED = {
-    # logsumexp's weights b= (and return_sign=, which comes with them)
-    "test_logsumexp_b": "weights b=",
-    "test_logsumexp_sign": "return_sign=",
-    "test_logsumexp_sign_zero": "return_sign=",
-    "test_logsumexp_sign_shape": "return_sign=",
-    "test_logsumexp_shape": "weights b=",
-    "test_logsumexp_b_zero": "weights b=",
-    "test_logsumexp_b_shape": "weights b=",
-    "test_dtypes_ab": "weights b=",
-    "test_no_writeback": "weights b=",
-    "test_device": "weights b=",
-    "test_gh22903": "weights b=",
-    "test_gh23548": "return_sign=",
-    # complex input (softmax_lib refuses it: TypeError)
-    "test_logsumexp_complex_sign": "complex input",
-    "test_gh21610": "complex input",
-    "test_gh21709_small_imaginary": "complex input",
-}
-
-#: Parametrised tests of which only the complex cases are unsupported.
-COMPLEX_CASES = {"test_dtypes_a", "test_gh22601_infinite_elements"}
-
 #: Tests that pass only with SciPy's default axis (None): they call a function
 #: on a 2-D array, or on a scalar, without an axis.
 NEEDS_SCIPY_DEFAULT_AXIS = {
     "TestLogSumExp::test_logsumexp",
     "TestLogSumExp::test_xp_invalid_input[1]",
+    "TestLogSumExp::test_logsumexp_b",
+    "TestLogSumExp::test_device[1.0]",
+    "TestLogSumExp::test_device[1j]",
     "TestSoftmax::test_softmax_fixtures",
     "TestSoftmax::test_softmax_scalar",
     "TestLogSoftmax::test_log_softmax_scalar",
@@ -135,39 +113,14 @@ def _patch(monkeypatch, accurate: bool, scipy_default: bool = True) -> None:
         )
 
 
-def _is_unsupported(node) -> str | None:
-    name = node.originalname
-    if name in UNSUPPORTED:
-        return UNSUPPORTED[name]
-    if name in COMPLEX_CASES and _has_complex(node.callspec.params):
-        return "complex input"
-    return None
-
-
-def _has_complex(params: dict) -> bool:
-    """True if a test's parameters hold a complex number or dtype name."""
-    return any(
-        isinstance(v, complex) or "complex" in str(v) for v in params.values()
-    )
-
-
 @pytest.fixture(params=[False, True], ids=["default", "accurate"])
 def accurate(request):
     return request.param
 
 
 @pytest.fixture(autouse=True)
-def softmax_lib_in_place_of_scipy(request, monkeypatch, accurate):
+def softmax_lib_in_place_of_scipy(monkeypatch, accurate):
     """SciPy's test module calls softmax_lib's functions, in one mode."""
-    reason = _is_unsupported(request.node)
-    if reason is not None:
-        request.node.add_marker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=TypeError,
-                reason=f"softmax_lib has no {reason}",
-            )
-        )
     _patch(monkeypatch, accurate)
 
 
@@ -186,8 +139,9 @@ def _run_with_our_default(cls, name, params, accurate, monkeypatch) -> bool:
     """Run a SciPy test with softmax_lib's default axis; True if it passes."""
     _patch(monkeypatch, accurate, scipy_default=False)
     method = getattr(cls(), name)
+    fixtures = {"xp": np, "devices": [None]}
     kwargs = {
-        k: (np if k == "xp" else params[k])
+        k: fixtures[k] if k in fixtures else params[k]
         for k in inspect.signature(method).parameters
     }
     try:
@@ -204,7 +158,7 @@ def _supported_cases():
     """``(class, method name, params, id)`` of every supported SciPy test."""
     for cls in (TestLogSumExp, TestSoftmax, TestLogSoftmax):
         for name, method in vars(cls).items():
-            if not name.startswith("test_") or name in UNSUPPORTED:
+            if not name.startswith("test_"):
                 continue
             marks = getattr(method, "pytestmark", [])
             grids = [m.args for m in marks if m.name == "parametrize"]
@@ -223,8 +177,6 @@ def _supported_cases():
                     for v in values
                 ]
             for params, _ in cases:
-                if name in COMPLEX_CASES and _has_complex(params):
-                    continue
                 yield cls, name, params
 
 
