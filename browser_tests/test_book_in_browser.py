@@ -154,16 +154,9 @@ async function perSlide() {
 # The screen the decks are checked at, and the most words a slide may carry.
 SLIDE_SCREEN = {"width": 1280, "height": 720}
 MAX_SLIDE_WORDS = 60
-# Decks still made of the book's paragraphs, not yet written as slides: their size checks are
-# expected to fail (strict: a deck that passes must leave this list).
-NOT_YET_WRITTEN = {"tensorflow"}
 
 
-@pytest.mark.parametrize("deck", [
-    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="not yet written as slides"))
-    if d.removesuffix(".slides.html") in NOT_YET_WRITTEN else d
-    for d in slide_decks()
-])
+@pytest.mark.parametrize("deck", slide_decks())
 def test_slide_deck_works_offline(deck, browser, slides_url, screenshot_dir):
     context, page, outside, errors = open_offline(browser, slides_url, deck, height=SLIDE_SCREEN["height"])
     try:
