@@ -111,6 +111,7 @@ def test_search_finds_pages_offline(browser, server_url):
 
 SLIDE_REPORT = """
 async () => {
+  PER_SLIDE
   for (let i = 0; i < 200 && !(window.Reveal && Reveal.isReady()); i++) await new Promise(r => setTimeout(r, 50));
   if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
   await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
@@ -120,19 +121,59 @@ async () => {
     typeset: document.querySelectorAll('mjx-container').length,
     mathErrors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
     brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80)),
+    perSlide: await perSlide(),
   };
 }
 """
 
+# Each slide, shown in turn: its height on the screen (reveal.js scales the 960x700 slide to the
+# window), its words (what the audience sees: headline, points, code and printed output; a formula
+# counts as one word; the speaker notes do not count) and whether it has speaker notes.
+PER_SLIDE = """
+async function perSlide() {
+  const scale = Reveal.getScale();
+  const result = [];
+  for (const slide of Reveal.getSlides()) {
+    const {h, v} = Reveal.getIndices(slide);
+    Reveal.slide(h, v);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const copy = slide.cloneNode(true);
+    copy.querySelectorAll('aside.notes, script, style, mjx-assistive-mml').forEach(e => e.remove());
+    copy.querySelectorAll('mjx-container').forEach(e => e.replaceWith(' formula '));
+    result.push({
+      title: (slide.querySelector('h1, h2, h3') || {textContent: ''}).textContent.trim().slice(0, 60),
+      height: Math.round(slide.scrollHeight * scale),
+      words: copy.textContent.split(/\\s+/).filter(w => /[\\w$]/.test(w)).length,
+      notes: slide.querySelectorAll('aside.notes').length > 0,
+    });
+  }
+  Reveal.slide(0, 0);
+  return result;
+}
+"""
+# The screen the decks are checked at, and the most words a slide may carry.
+SLIDE_SCREEN = {"width": 1280, "height": 720}
+MAX_SLIDE_WORDS = 60
+
 
 @pytest.mark.parametrize("deck", slide_decks())
 def test_slide_deck_works_offline(deck, browser, slides_url, screenshot_dir):
-    context, page, outside, errors = open_offline(browser, slides_url, deck)
+    context, page, outside, errors = open_offline(browser, slides_url, deck, height=SLIDE_SCREEN["height"])
     try:
-        report = page.evaluate(SLIDE_REPORT)
+        report = page.evaluate(SLIDE_REPORT.replace("PER_SLIDE", PER_SLIDE))
         page.screenshot(path=screenshot_dir / ("slides__" + deck.removesuffix(".html") + ".png"))
     finally:
         context.close()
     assert outside == [] and errors == [], (outside, errors)
     assert report["ready"] and report["slides"] >= 3, report
     assert report["mathErrors"] == [] and report["brokenImages"] == [], report
+    slides = report["perSlide"]
+    print(
+        f"\n{deck}: {len(slides)} slides, {sum(s['notes'] for s in slides)} with notes, "
+        f"at most {max(s['words'] for s in slides)} words, tallest {max(s['height'] for s in slides)} px"
+    )
+    tall = [s for s in slides if s["height"] > SLIDE_SCREEN["height"]]
+    wordy = [s for s in slides if s["words"] > MAX_SLIDE_WORDS]
+    assert not tall, f"{deck}: slides taller than {SLIDE_SCREEN['height']} px: {tall}"
+    assert not wordy, f"{deck}: slides over {MAX_SLIDE_WORDS} words: {wordy}"
+    assert any(s["notes"] for s in slides), f"{deck}: no speaker notes"

@@ -137,6 +137,8 @@ def exercises_only(notebook: dict) -> dict:
                   and re.search(r"^## Exercises", _source(c), re.M)), setup + 1)
     section = []
     for i, cell in enumerate(cells[start:], start):
+        if student_notebooks.is_slide_cell(cell):
+            continue
         text = _source(cell)
         if cell["cell_type"] == "markdown" and (refs := re.search(r"^## References", text, re.M)):
             if text[:refs.start()].strip():

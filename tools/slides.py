@@ -9,6 +9,12 @@ continues the previous slide, and a cell with ``skip`` or no slide type is left
 out of the deck. The decks load reveal.js and MathJax from beside them (``make
 slides`` puts both there), so they work offline.
 
+A slide is written for the deck: a short markdown cell (a headline and a few
+points) with slide type ``slide`` and the tag ``remove-cell``, which hides it
+from the HTML and PDF book; the book's paragraphs that go with it have slide
+type ``notes`` and become the slide's speaker notes (reveal.js's ``S`` key),
+and a code cell of type ``-`` puts its figure or output on the slide.
+
 A code cell tagged ``slide-output-only`` (or the book's own ``hide-input``)
 shows its output without its code, which suits a figure.
 
@@ -71,6 +77,10 @@ def licence_cell() -> nbformat.NotebookNode:
     return cell
 
 
+def _slide_type(cell: nbformat.NotebookNode) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "skip")
+
+
 class MystToPlain(Preprocessor):
     """Apply :func:`plain_markdown` to every markdown cell, and drop cells not
     on a slide."""
@@ -119,12 +129,16 @@ def write_deck(notebook: pathlib.Path, out_dir: pathlib.Path) -> pathlib.Path:
     # preprocessor (which runs before MystToPlain) marks where slides start and
     # end; otherwise a slide's closing </section> is put on a cell that is then
     # removed, and the sections nest into one slide.
-    nb.cells = [
-        cell
-        for cell in nb.cells
-        if cell.metadata.get("slideshow", {}).get("slide_type", "skip")
-        != "skip"
-    ]
+    nb.cells = [cell for cell in nb.cells if _slide_type(cell) != "skip"]
+    # A chapter's title cell stays its first cell (the student edition and the
+    # assignments take their title from it) and is the title slide's speaker
+    # notes; the slide cell written for the title comes after it in the
+    # notebook and opens the deck.
+    if nb.cells and _slide_type(nb.cells[0]) == "notes":
+        first = next(
+            i for i, c in enumerate(nb.cells) if _slide_type(c) == "slide"
+        )
+        nb.cells.insert(0, nb.cells.pop(first))
     # The licence goes on the title slide, after the chapter's title.
     nb.cells.insert(1, licence_cell())
     body, _ = exporter.from_notebook_node(

@@ -13,7 +13,9 @@ solution", a prose solution to a markdown cell "Your answer": the student has a 
 The exercise statement stays, and so does the check cell after a solution (tagged
 `exercise-check`), which the student runs to test an answer. In the student edition the check
 cells are also tagged `raises-exception`: until the exercise is solved they fail, and "run all"
-goes on past them. Outputs are cleared: students run the notebooks themselves.
+goes on past them. Outputs are cleared: students run the notebooks themselves. The slides
+written for the lecture (markdown cells tagged `remove-cell`, which the book hides too) are left
+out.
 """
 
 from __future__ import annotations
@@ -84,6 +86,13 @@ def _student_answer(label: str, kind: str, solution: list[dict]) -> list[dict]:
     return [_markdown("**Your solution**"), _empty_code()]
 
 
+def is_slide_cell(cell: dict) -> bool:
+    """A cell written for the slide deck only (tools/slides.py), hidden from the book."""
+    return cell["cell_type"] == "markdown" and "remove-cell" in cell.get(
+        "metadata", {}
+    ).get("tags", [])
+
+
 def student_notebook(
     notebook: dict, answer=_student_answer
 ) -> tuple[dict, int]:
@@ -97,6 +106,8 @@ def student_notebook(
     nb = copy.deepcopy(notebook)
     cells, removed, inside = [], 0, False
     for cell in nb["cells"]:
+        if is_slide_cell(cell):
+            continue
         text = _source(cell)
         if (
             cell["cell_type"] == "markdown"
