@@ -22,6 +22,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 HTML = pathlib.Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 SLIDES = pathlib.Path(os.environ.get("BOOK_SLIDES", ROOT / "_build" / "slides")).resolve()
 SCREENSHOTS = pathlib.Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
+# The edition without solutions (`make book SOLUTIONS=hidden`); `BOOK_HIDDEN_HTML` tests another build of it.
+HIDDEN_HTML = pathlib.Path(
+    os.environ.get("BOOK_HIDDEN_HTML", ROOT / "_build" / "hidden-solutions" / "_build" / "html")
+).resolve()
 
 # Flags that keep headless Chromium from phoning home (update checks, sync, field trials):
 # with them, every request a page makes is one the page itself asked for.
@@ -73,6 +77,14 @@ def server_url():
 
 
 @pytest.fixture(scope="session")
+def hidden_url():
+    """The edition without solutions served over HTTP on 127.0.0.1 at a free port."""
+    if not (HIDDEN_HTML / "index.html").exists():
+        raise pytest.UsageError(f"no edition without solutions at {HIDDEN_HTML}: run `make book SOLUTIONS=hidden` first")
+    yield from _serve(HIDDEN_HTML)
+
+
+@pytest.fixture(scope="session")
 def slides_url():
     """The slide decks served over HTTP on 127.0.0.1 at a free port."""
     yield from _serve(SLIDES)
@@ -98,9 +110,18 @@ def screenshot_dir():
     return SCREENSHOTS
 
 
-def open_offline(browser, server_url, path, height=900):
-    """Open one page with every request to another host blocked; return page, outside requests, errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": height}, service_workers="block")
+def open_offline(browser, server_url, path, height=900, mode=None):
+    """Open one page with every request to another host blocked; return page, outside requests, errors.
+
+    `mode` "light" or "dark" opens the page in that colour mode of the theme, as a reader who picked
+    it with the theme's switch (stored in localStorage) and whose system prefers it; None leaves
+    the theme's default ("auto", the system's preference, light in headless Chromium).
+    """
+    context = browser.new_context(
+        viewport={"width": 1280, "height": height}, service_workers="block", color_scheme=mode or "light"
+    )
+    if mode is not None:
+        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
     outside, errors = [], []
 
     def only_local(route):
