@@ -47,6 +47,25 @@ def book_pages() -> list[str]:
     return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html") if "_static" not in p.parts)
 
 
+def chapter_pages() -> list[str]:
+    """The pages of the book's chapters and pages (`book/*.html`)."""
+    if not (HTML / "index.html").exists():
+        raise pytest.UsageError(f"no built book at {HTML}: run `make book` first")
+    return sorted(str(p.relative_to(HTML)) for p in (HTML / "book").glob("*.html"))
+
+
+# The start of every script that measures a page: wait for the fonts, then for MathJax to
+# typeset (the body of an `async () => {...}` function; tests append what they do next).
+SETTLE_FONTS_AND_MATH = """
+  await document.fonts.ready;
+  if (document.querySelector('.math') && window.MathJax) {
+    for (let i = 0; i < 200 && !(MathJax.startup && MathJax.startup.promise); i++)
+      await new Promise(r => setTimeout(r, 50));
+    await MathJax.startup.promise;
+  }
+"""
+
+
 def slide_decks() -> list[str]:
     """Every slide deck `make slides` wrote, as a file name in `_build/slides`."""
     decks = sorted(p.name for p in SLIDES.glob("*.slides.html"))

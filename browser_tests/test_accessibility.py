@@ -22,7 +22,13 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import HIDDEN_HTML, HTML, book_pages, open_offline
+from conftest import (
+    HIDDEN_HTML,
+    HTML,
+    SETTLE_FONTS_AND_MATH,
+    book_pages,
+    open_offline,
+)
 
 # WCAG 2.0 and 2.1, levels A and AA.
 AXE_OPTIONS = {
@@ -32,19 +38,15 @@ AXE_OPTIONS = {
 FAILING = ("critical", "serious")
 
 # Wait as the page test does: fonts, then MathJax (its output is part of what axe checks), then images.
-SETTLE = """
-async () => {
-  await document.fonts.ready;
-  if (document.querySelector('.math') && window.MathJax) {
-    for (let i = 0; i < 200 && !(MathJax.startup && MathJax.startup.promise); i++)
-      await new Promise(r => setTimeout(r, 50));
-    await MathJax.startup.promise;
-  }
-  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+SETTLE = (
+    "async () => {"
+    + SETTLE_FONTS_AND_MATH
+    + """  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   return document.documentElement.dataset.theme;
 }
 """
+)
 
 IMAGES = """
 () => [...document.querySelectorAll('main img, article img')].map(img => ({

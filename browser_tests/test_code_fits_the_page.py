@@ -17,35 +17,25 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HTML, open_offline
+from conftest import HTML, SETTLE_FONTS_AND_MATH, chapter_pages, open_offline
 
 WIDTH = 79  # the line length of pyproject.toml's [tool.ruff]
 WINDOW_HEIGHT = 800
 
 
-def chapter_pages() -> list[str]:
-    if not (HTML / "index.html").exists():
-        raise pytest.UsageError(f"no built book at {HTML}: run `make book` first")
-    return sorted(str(p.relative_to(HTML)) for p in (HTML / "book").glob("*.html"))
-
-
 # Wait as the page test does (fonts, then MathJax), open every fold, then describe each block.
 # `kind` is "input" (a code cell), "output" (what a cell printed) or "code" (a code block in
 # the prose). A block is hidden when it has no box even with every fold open.
-SETTLE_AND_OPEN = """
-async () => {
-  await document.fonts.ready;
-  if (document.querySelector('.math') && window.MathJax) {
-    for (let i = 0; i < 200 && !(MathJax.startup && MathJax.startup.promise); i++)
-      await new Promise(r => setTimeout(r, 50));
-    await MathJax.startup.promise;
-  }
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
+SETTLE_AND_OPEN = (
+    "async () => {"
+    + SETTLE_FONTS_AND_MATH
+    + """  document.querySelectorAll('details').forEach(d => { d.open = true; });
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   await document.fonts.ready;
 }
 """
+)
 
 MEASURE = """
 (root) => {

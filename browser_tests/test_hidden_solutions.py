@@ -7,13 +7,9 @@ import re
 
 import pytest
 
-from conftest import HTML, ROOT
+from conftest import HTML, ROOT, chapter_pages
 
 HIDDEN = ROOT / "_build" / "hidden-solutions" / "_build" / "html"
-
-
-def chapter_pages() -> list[str]:
-    return sorted(str(p.relative_to(HTML)) for p in (HTML / "book").glob("*.html"))
 
 
 @pytest.mark.parametrize("page", chapter_pages())
