@@ -231,7 +231,10 @@ def entmax(x: ArrayLike, alpha: float = 1.5, axis: int = -1) -> np.ndarray:
     :func:`~softmax_lib.core.softmax`), :math:`\alpha = 2` is
     :func:`sparsemax`; every :math:`\alpha > 1` can give exact zeros.
     :math:`\alpha = 1.5` and 2 use exact sort algorithms, other values a
-    bisection on :math:`\tau` to the dtype's precision.
+    bisection on :math:`\tau` to the dtype's precision. Very close to 1 the
+    exponent :math:`1/(\alpha - 1)` amplifies the last bit of :math:`\tau`:
+    at :math:`\alpha - 1 = 10^{-12}` the result is within about
+    :math:`10^{-5}` of softmax, its limit; use ``alpha=1`` for softmax.
 
     Args:
         x: logits, any shape; each slice along ``axis`` is one row.
