@@ -302,7 +302,8 @@ def entmax_loss(
     :math:`\alpha = 2` the sparsemax loss.
 
     Args:
-        logits: shape ``(..., K)``, classes on the last axis; finite.
+        logits: shape ``(..., K)``, classes on the last axis. ``-inf``
+            masks a class (weight 0; a target on it costs ``+inf``).
         target: class indices of shape ``logits.shape[:-1]``, or probability
             rows of shape ``logits.shape``.
         alpha: a finite real :math:`\ge 1` (default 1.5).
@@ -317,7 +318,7 @@ def entmax_loss(
             ``alpha`` not a real number.
         ValueError: a target of the wrong shape, out of range, or not
             probability rows; ``alpha`` below 1; an unknown ``reduction``;
-            logits that are not finite.
+            NaN or ``+inf`` logits, or a row of only ``-inf``.
 
     Example:
         >>> float(entmax_loss([2.0, 1.0, 0.1], 0, alpha=2))
@@ -332,8 +333,13 @@ def entmax_loss(
         raise ValueError(
             f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}"
         )
-    if not np.all(np.isfinite(z)):
-        raise ValueError("logits must be finite; they contain NaN or inf")
+    if np.isnan(z).any() or np.isposinf(z).any():
+        raise ValueError(
+            "logits contain NaN or +inf; the loss needs finite logits "
+            "(-inf masks a class)"
+        )
+    if np.all(np.isneginf(z), axis=-1).any():
+        raise ValueError("a row of logits is all -inf: every class is masked")
     num_classes = z.shape[-1]
     t = np.asarray(target)
     if t.shape == z.shape[:-1]:
@@ -353,12 +359,16 @@ def entmax_loss(
         with np.errstate(divide="ignore", invalid="ignore"):
             neg_h = np.sum(np.where(y > 0, y * np.log(y), 0.0), axis=-1)
         lse = logsumexp(zw, axis=-1)
-        losses = lse - np.sum(y * zw, axis=-1) + neg_h
+        with np.errstate(invalid="ignore"):
+            picked = np.sum(np.where(y > 0, y * zw, 0.0), axis=-1)
+        losses = lse - picked + neg_h
     else:
         p = entmax(zw, alpha=a, axis=-1)
-        losses = (
-            np.sum((p - y) * zw, axis=-1) + _tsallis(y, a) - _tsallis(p, a)
-        )
+        with np.errstate(invalid="ignore"):
+            # a masked class with p = y = 0 contributes 0, not 0 * -inf
+            linear = np.where(p - y != 0, (p - y) * zw, 0.0)
+        losses = np.sum(linear, axis=-1) + _tsallis(y, a) - _tsallis(p, a)
+    # a target on a masked class costs +inf
     return _reduce(np.maximum(losses, 0), reduction, z.dtype)
 
 
@@ -374,7 +384,8 @@ def sparsemax_loss(
     like the Huber loss.
 
     Args:
-        logits: shape ``(..., K)``, classes on the last axis; finite.
+        logits: shape ``(..., K)``, classes on the last axis; ``-inf``
+            masks a class.
         target: class indices of shape ``logits.shape[:-1]``, or probability
             rows of shape ``logits.shape``.
         reduction: ``"mean"`` over rows (default), ``"sum"`` or ``"none"``.

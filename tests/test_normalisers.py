@@ -320,8 +320,12 @@ def test_loss_reductions_and_errors():
         sparsemax_loss(z, [1.0, 0.0])
     with pytest.raises(ValueError, match="sum to 1"):
         sparsemax_loss(z, [[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="NaN or \\+inf"):
         sparsemax_loss([[np.nan, 1.0]], [0])
+    with pytest.raises(ValueError, match="NaN or \\+inf"):
+        sparsemax_loss([[np.inf, 1.0]], [0])
+    with pytest.raises(ValueError, match="all -inf"):
+        sparsemax_loss([[-np.inf, -np.inf]], [0])
     with pytest.raises(ValueError, match="neither"):
         sparsemax_loss(z, [0, 1, 2])
 
@@ -420,3 +424,14 @@ def test_entmax_alpha_1_matches_torch_softmax():
         torch.softmax(torch.from_numpy(z), dim=-1).numpy(),
         rtol=1e-14,
     )
+
+
+@pytest.mark.parametrize("alpha", [1.0, 1.5, 2.0, 3.0])
+def test_a_masked_class_drops_out_of_the_loss(alpha):
+    z = np.array([1.0, -np.inf, 0.2, -0.4])
+    kept = np.array([1.0, 0.2, -0.4])
+    for c_full, c_kept in [(0, 0), (2, 1), (3, 2)]:
+        assert entmax_loss(z, c_full, alpha) == pytest.approx(
+            entmax_loss(kept, c_kept, alpha), abs=1e-12
+        )
+    assert entmax_loss(z, 1, alpha) == np.inf
