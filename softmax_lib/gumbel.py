@@ -248,7 +248,9 @@ def gumbel_softmax_grad(
     :math:`\mathbf y` it came from.
 
     Args:
-        y_soft: soft samples (rows on the simplex), any shape.
+        y_soft: soft samples, any shape: rows on the simplex, as
+            :func:`gumbel_softmax` returns them (not checked; any finite
+            rows give the product with the softmax Jacobian at ``y_soft``).
         grad_output: :math:`\mathbf g`, the same shape.
         temperature: the :math:`\tau` the sample was drawn with.
         axis: the axis that holds the classes (default: the last one).
@@ -258,8 +260,8 @@ def gumbel_softmax_grad(
 
     Raises:
         TypeError: non-real input; bad ``temperature`` or ``axis`` type.
-        ValueError: shapes differ; ``temperature`` not positive and finite;
-            ``axis`` out of range.
+        ValueError: shapes differ; a NaN or infinite entry; ``temperature``
+            not positive and finite; ``axis`` out of range.
 
     Example:
         >>> gumbel_softmax_grad([0.5, 0.5], [1.0, 0.0])
@@ -273,5 +275,7 @@ def gumbel_softmax_grad(
         )
     ax = check_axis(axis, y.ndim)
     t = check_temperature(temperature)
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(g))):
+        raise ValueError("y_soft and grad_output must be finite (no NaN, inf)")
     inner = np.sum(g * y, axis=ax, keepdims=True)
     return np.asarray(y * (g - inner) / t, dtype=np.result_type(y, g))

@@ -355,6 +355,9 @@ def entmax_loss(
             f"logits of shape {z.shape}"
         )
     zw = z.astype(working_dtype(z.dtype))
+    # The loss is shift-invariant (the entries of p - y sum to 0): shifting by
+    # the row maximum keeps <p - y, z> from cancelling for large logits.
+    zw = zw - np.max(zw, axis=-1, keepdims=True)
     if a == 1:
         with np.errstate(divide="ignore", invalid="ignore"):
             neg_h = np.sum(np.where(y > 0, y * np.log(y), 0.0), axis=-1)

@@ -183,6 +183,10 @@ def test_argument_errors():
         gumbel_softmax([0.0, 1.0], hard=1)
     with pytest.raises(ValueError, match="shape"):
         gumbel_softmax_grad([0.5, 0.5], [1.0])
+    with pytest.raises(ValueError, match="finite"):
+        gumbel_softmax_grad([0.5, 0.5], [1.0, np.nan])
+    with pytest.raises(ValueError, match="finite"):
+        gumbel_softmax_grad([np.inf, 0.5], [1.0, 0.0])
 
 
 def test_float32_kept():

@@ -435,3 +435,12 @@ def test_a_masked_class_drops_out_of_the_loss(alpha):
             entmax_loss(kept, c_kept, alpha), abs=1e-12
         )
     assert entmax_loss(z, 1, alpha) == np.inf
+
+
+@pytest.mark.parametrize("alpha", [1.0, 1.5, 2.0, 2.5])
+def test_losses_keep_their_digits_for_large_float32_logits(alpha):
+    small = np.array([0.0, 0.5, -0.3], dtype=np.float32)
+    for offset in [1e4, 1e5]:
+        large = small + np.float32(offset)  # rounds the small parts
+        exact = entmax_loss(large.astype(np.float64) - offset, 1, alpha)
+        assert entmax_loss(large, 1, alpha) == pytest.approx(exact, rel=1e-5)
