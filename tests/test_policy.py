@@ -156,3 +156,15 @@ def test_bad_input_raises_a_clear_error(call, error, match):
 def test_nan_preferences_give_a_nan_row():
     pi = policy.boltzmann_policy([[np.nan, 1.0], [0.0, 1.0]])
     assert np.all(np.isnan(pi[0])) and np.all(np.isfinite(pi[1]))
+
+
+def test_nan_logits_give_a_nan_score_row_and_nan_estimates():
+    g = policy.score_function([[np.nan, 1.0], [0.0, 1.0]], [0, 1])
+    assert np.all(np.isnan(g[0])) and np.all(np.isfinite(g[1]))
+    assert np.isnan(policy.kl_estimator([np.nan], "k3")[0])
+    assert np.isnan(policy.soft_value([np.nan, 1.0]))
+
+
+def test_forbidden_actions_have_zero_probability_in_the_score():
+    g = policy.score_function([0.0, -np.inf, 0.0], 0)
+    np.testing.assert_array_equal(g, [0.5, 0.0, -0.5])
