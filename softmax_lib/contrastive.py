@@ -98,7 +98,12 @@ def clip_logit_scale(log_scale: float, max_scale: float = 100.0) -> float:
     temperature, from its learned logarithm :math:`\theta`.
 
     CLIP initialises :math:`\theta = \log(1/0.07)` and clips the scale at
-    100 so that the logits are never scaled by more than that.
+    100 so that the logits are never scaled by more than that. This clamp is
+    in the forward pass: beyond :math:`\log s_{\max}` the scale no longer
+    depends on :math:`\theta`, whose gradient is then 0, so an optimiser
+    cannot bring it back. OpenCLIP instead clamps the parameter itself after
+    each step (``logit_scale.clamp_(0, math.log(100))``); do the same when
+    you train :math:`\theta`.
 
     Args:
         log_scale: the learned parameter :math:`\theta` (any real number).
@@ -109,7 +114,7 @@ def clip_logit_scale(log_scale: float, max_scale: float = 100.0) -> float:
 
     Raises:
         TypeError: a non-real argument.
-        ValueError: NaN ``log_scale`` or a bad ``max_scale``.
+        ValueError: a non-finite ``log_scale`` or a bad ``max_scale``.
 
     Example:
         >>> round(clip_logit_scale(np.log(1 / 0.07)), 4)
@@ -121,8 +126,8 @@ def clip_logit_scale(log_scale: float, max_scale: float = 100.0) -> float:
     theta = np.asarray(log_scale)
     if theta.shape != () or theta.dtype.kind not in "biuf":
         raise TypeError(f"log_scale must be a real number, got {log_scale!r}")
-    if math.isnan(float(theta)):
-        raise ValueError("log_scale is NaN")
+    if not math.isfinite(float(theta)):
+        raise ValueError(f"log_scale must be finite, got {float(theta)!r}")
     return float(min(math.exp(min(float(theta), 700.0)), m))
 
 
@@ -183,6 +188,7 @@ def in_batch_softmax_loss(
     temperature: float = 1.0,
     *,
     correct_positive: bool = False,
+    item_ids: ArrayLike | None = None,
     reduction: Reduction = "mean",
 ) -> Any:
     r"""Softmax loss over in-batch negatives with the :math:`\log Q`
@@ -200,7 +206,9 @@ def in_batch_softmax_loss(
         + \sum_{j \ne i} e^{s_{ij}/\tau - \log Q_j}} .
 
     ``correct_positive=True`` lowers the positive's logit too, as in Yi et
-    al.'s formula.
+    al.'s formula. With ``item_ids``, an item of the batch that is the same
+    item as row :math:`i`'s positive is an *accidental hit*, not a negative:
+    it is left out of row :math:`i`'s softmax, as the book's convention says.
 
     Args:
         scores: the ``(N, N)`` similarity matrix, positives on the diagonal.
@@ -208,6 +216,8 @@ def in_batch_softmax_loss(
             give the uncorrected loss.
         temperature: :math:`\tau > 0`.
         correct_positive: also correct the positive (Yi et al.'s variant).
+        item_ids: ``(N,)`` integer id of each item; duplicates of a row's
+            positive are then masked out of that row.
         reduction: ``"mean"`` or ``"none"``.
 
     Returns:
@@ -215,8 +225,8 @@ def in_batch_softmax_loss(
 
     Raises:
         TypeError: non-numeric input, or ``correct_positive`` not a bool.
-        ValueError: a non-square matrix, ``log_q`` of the wrong shape or not
-            finite, a bad temperature or reduction.
+        ValueError: a non-square matrix, ``log_q`` or ``item_ids`` of the
+            wrong shape, ``log_q`` not finite, a bad temperature or reduction.
 
     Example:
         >>> s = np.zeros((2, 2))
@@ -238,8 +248,17 @@ def in_batch_softmax_loss(
         )
     t = check_temperature(temperature)
     logits = s / t - lq[None, :]
+    idx = np.arange(s.shape[0])
     if not correct_positive:
-        idx = np.arange(s.shape[0])
         logits[idx, idx] = s[idx, idx] / t
+    if item_ids is not None:
+        ids = np.asarray(item_ids)
+        if ids.shape != (s.shape[0],) or ids.dtype.kind not in "iu":
+            raise ValueError(
+                f"item_ids must be ({s.shape[0]},) integers, one per item; "
+                f"got shape {ids.shape}, dtype {ids.dtype}"
+            )
+        hits = (ids[:, None] == ids[None, :]) & (idx[:, None] != idx[None, :])
+        logits = np.where(hits, -np.inf, logits)
     per_row = -np.diagonal(log_softmax(logits, axis=1)).copy()
     return _reduce(per_row, reduction)

@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 from softmax_lib._validation import (
     as_float_array,
     check_class_axis,
+    check_probability_rows,
     check_temperature,
 )
 from softmax_lib.core import logsumexp, softmax
@@ -38,6 +39,7 @@ __all__ = [
     "dpo_loss",
     "kl_estimator",
     "kl_regularised_policy",
+    "sample_actions",
     "score_function",
     "soft_value",
 ]
@@ -112,7 +114,9 @@ def score_function(logits: ArrayLike, actions: ArrayLike) -> np.ndarray:
 
     Raises:
         TypeError: non-numeric logits or non-integer actions.
-        ValueError: shapes that do not match, or an action out of range.
+        ValueError: shapes that do not match, an action out of range, or an
+            action whose logit is ``-inf`` (it cannot be taken). A NaN in a
+            row makes that row NaN.
 
     Example:
         >>> score_function([0.0, 0.0], 1)
@@ -135,6 +139,13 @@ def score_function(logits: ArrayLike, actions: ArrayLike) -> np.ndarray:
         )
     grad = -softmax(z, axis=-1)
     index = a[..., None].astype(np.intp)
+    taken_logit = np.take_along_axis(z, index, axis=-1)
+    if np.any(np.isneginf(taken_logit)):
+        row = tuple(int(i) for i in np.argwhere(np.isneginf(taken_logit))[0])
+        raise ValueError(
+            f"actions takes a forbidden action (logit -inf, probability 0) "
+            f"in row {row[:-1]}; its log-probability is -inf"
+        )
     taken = np.take_along_axis(grad, index, axis=-1)
     np.put_along_axis(grad, index, taken + 1, axis=-1)
     return grad
@@ -236,7 +247,8 @@ def dpo_loss(
         beta: :math:`\beta > 0`, the KL weight of the underlying objective.
 
     Returns:
-        The loss of each pair, the broadcast shape (average it yourself).
+        The loss of each pair, the broadcast shape (average it yourself). A
+        NaN input gives NaN for its pair, without a warning.
 
     Raises:
         TypeError: non-numeric input.
@@ -251,8 +263,9 @@ def dpo_loss(
     pl = as_float_array(policy_rejected, "policy_rejected")
     rw = as_float_array(reference_chosen, "reference_chosen")
     rl = as_float_array(reference_rejected, "reference_rejected")
-    margin = b * ((pw - rw) - (pl - rl))
-    return np.logaddexp(0, -margin)
+    with np.errstate(invalid="ignore"):
+        margin = b * ((pw - rw) - (pl - rl))
+        return np.logaddexp(0, -margin)
 
 
 def kl_estimator(log_ratio: ArrayLike, kind: KLKind = "k3") -> np.ndarray:
@@ -289,3 +302,39 @@ def kl_estimator(log_ratio: ArrayLike, kind: KLKind = "k3") -> np.ndarray:
     if kind == "k3":
         return np.expm1(lr) - lr
     raise ValueError(f"kind must be 'k1', 'k2' or 'k3', got {kind!r}")
+
+
+def sample_actions(probs: ArrayLike, rng: np.random.Generator) -> np.ndarray:
+    r"""One action per row of a policy, by inverting its cumulative sum.
+
+    Row :math:`i` draws :math:`u_i \sim U(0, 1)` and returns the first
+    :math:`a` with :math:`\sum_{b \le a} \pi_i(b) > u_i`: action :math:`a`
+    with probability :math:`\pi_i(a)`. One uniform draw per row, so a seeded
+    generator gives the same actions on every machine.
+
+    Args:
+        probs: probabilities, shape ``(..., K)``, each row summing to 1.
+        rng: a NumPy ``Generator`` (``np.random.default_rng(seed)``).
+
+    Returns:
+        Integer actions, shape ``probs.shape[:-1]``.
+
+    Raises:
+        TypeError: non-numeric ``probs`` or ``rng`` not a ``Generator``.
+        ValueError: rows that are not probability distributions.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> sample_actions([[0.0, 1.0], [1.0, 0.0]], rng).tolist()
+        [1, 0]
+    """
+    p = _logits(probs, "probs")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )
+    check_probability_rows(p, "probs")
+    u = rng.random(p.shape[:-1] + (1,))
+    below = np.cumsum(p, axis=-1, dtype=np.float64) <= u
+    return np.minimum(below.sum(axis=-1), p.shape[-1] - 1)

@@ -8,10 +8,12 @@ the lower index, and the weight of each.
 
 * :func:`softmax_then_top_k`: softmax over all experts, keep the top k
   (the weights sum to less than 1 unless ``renormalise=True``);
-* :func:`top_k_then_softmax`: keep the top k logits, softmax over them;
+* :func:`top_k_then_softmax`: keep the top k logits, softmax over them
+  (Shazeer et al.'s top-k gating, Mixtral);
 * :func:`sigmoid_top_k`: independent sigmoid scores, top k (of the scores
   plus an optional balancing bias), normalised over the chosen k
-  (DeepSeek-V3).
+  (DeepSeek-V3, which also scales them by a constant and first limits the
+  choice to a few groups of experts).
 
 Softmax is monotone, so the first two choose the same experts; and
 renormalising the first gives exactly the second. The auxiliary losses:
@@ -20,7 +22,8 @@ renormalising the first gives exactly the second. The auxiliary losses:
 
 **Input.** float32 stays float32; a NaN logit raises ``ValueError`` (a router
 that produced NaN has failed, and no expert choice is meaningful); ``-inf``
-marks an expert that may not be chosen.
+marks an expert that may not be chosen, and a row with fewer than ``k``
+allowed experts raises ``ValueError``.
 
 Example:
     >>> import numpy as np
@@ -37,7 +40,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from softmax_lib._validation import as_float_array, check_class_axis
+from softmax_lib._validation import (
+    as_float_array,
+    check_class_axis,
+    check_probability_rows,
+)
 from softmax_lib.core import logsumexp, sigmoid, softmax
 
 __all__ = [
@@ -55,6 +62,17 @@ def _router_logits(logits: ArrayLike) -> np.ndarray:
     if np.isnan(z).any():
         raise ValueError("logits contain NaN; the router has no answer")
     return z
+
+
+def _check_allowed(z: np.ndarray, k: int) -> None:
+    """Raise if a row has fewer than ``k`` experts with a logit above -inf."""
+    allowed = np.sum(z > -np.inf, axis=-1)
+    if np.any(allowed < k):
+        row = tuple(int(i) for i in np.argwhere(allowed < k)[0])
+        raise ValueError(
+            f"k = {k} but row {row} allows only {int(allowed[row])} "
+            f"expert(s) (the others have logit -inf)"
+        )
 
 
 def _check_k(k: Any, n_experts: int) -> int:
@@ -80,7 +98,7 @@ def softmax_then_top_k(
     logits: ArrayLike, k: int, *, renormalise: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Softmax over all :math:`E` experts, then keep the :math:`k` largest
-    probabilities (GShard, Switch Transformer).
+    probabilities (the Switch Transformer, with :math:`k = 1`).
 
     Args:
         logits: router logits ``(..., E)``.
@@ -92,7 +110,8 @@ def softmax_then_top_k(
 
     Raises:
         TypeError: non-numeric logits, ``k`` not an integer.
-        ValueError: NaN logits, ``k`` out of range.
+        ValueError: NaN logits, ``k`` out of range or above the number of
+            experts whose logit is not ``-inf``.
 
     Example:
         >>> w, i = softmax_then_top_k([0.0, 0.0, 0.0, 0.0], 2)
@@ -101,6 +120,7 @@ def softmax_then_top_k(
     """
     z = _router_logits(logits)
     kk = _check_k(k, z.shape[-1])
+    _check_allowed(z, kk)
     if not isinstance(renormalise, (bool, np.bool_)):
         raise TypeError(
             f"renormalise must be True or False, got {renormalise!r}"
@@ -116,7 +136,8 @@ def softmax_then_top_k(
 def top_k_then_softmax(
     logits: ArrayLike, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Keep the :math:`k` largest logits, then softmax over them (Mixtral).
+    r"""Keep the :math:`k` largest logits, then softmax over them (the top-k
+    gating of Shazeer et al., 2017; Mixtral).
 
     The weights sum to 1 and equal the renormalised weights of
     :func:`softmax_then_top_k`.
@@ -130,7 +151,8 @@ def top_k_then_softmax(
 
     Raises:
         TypeError: non-numeric logits, ``k`` not an integer.
-        ValueError: NaN logits, ``k`` out of range.
+        ValueError: NaN logits, ``k`` out of range or above the number of
+            experts whose logit is not ``-inf``.
 
     Example:
         >>> w, i = top_k_then_softmax([0.0, np.log(3.0), -5.0], 2)
@@ -139,6 +161,7 @@ def top_k_then_softmax(
     """
     z = _router_logits(logits)
     kk = _check_k(k, z.shape[-1])
+    _check_allowed(z, kk)
     idx = _top_k_indices(z, kk)
     return softmax(np.take_along_axis(z, idx, axis=-1), axis=-1), idx
 
@@ -165,8 +188,8 @@ def sigmoid_top_k(
 
     Raises:
         TypeError: non-numeric input, ``k`` not an integer.
-        ValueError: NaN logits, ``k`` out of range, a bias of the wrong
-            shape or not finite.
+        ValueError: NaN logits, ``k`` out of range or above the number of
+            allowed experts, a bias of the wrong shape or not finite.
 
     Example:
         >>> w, i = sigmoid_top_k([0.0, 0.0, -50.0], 2)
@@ -175,6 +198,7 @@ def sigmoid_top_k(
     """
     z = _router_logits(logits)
     kk = _check_k(k, z.shape[-1])
+    _check_allowed(z, kk)
     s = sigmoid(z)
     choose = s
     if bias is not None:
@@ -189,7 +213,7 @@ def sigmoid_top_k(
     w = np.take_along_axis(s, idx, axis=-1)
     total = w.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # all chosen scores 0 (logits of -inf): share equally
+        # every chosen score underflowed to 0: share equally
         w = np.where(total > 0, w / np.where(total > 0, total, 1), 1.0 / kk)
     return w.astype(s.dtype, copy=False), idx
 
@@ -200,10 +224,13 @@ def load_balancing_loss(router_probs: ArrayLike, indices: ArrayLike) -> float:
 
     :math:`f_e` is the fraction of the :math:`T k` assignments that went to
     expert :math:`e`, :math:`P_e` the mean router probability of expert
-    :math:`e` over the :math:`T` tokens. The loss is 1 when both are uniform
-    and at most :math:`E` (everything to one expert). Only :math:`P` carries
-    a gradient; multiply it by a small coefficient before adding it to the
-    training loss.
+    :math:`e` over the :math:`T` tokens. Normalising :math:`f` by the
+    :math:`Tk` assignments (Hugging Face's Mixtral loss divides by :math:`T`
+    and is :math:`k` at balance) makes the loss 1 when both are uniform, for
+    any :math:`k`; it grows to :math:`E` when one expert takes everything
+    with top-1 routing, :math:`E/k` with top-:math:`k`. Only :math:`P`
+    carries a gradient; multiply the loss by a small coefficient before
+    adding it to the training loss.
 
     Args:
         router_probs: ``(T, E)``, each row a softmax over the experts.
@@ -214,7 +241,8 @@ def load_balancing_loss(router_probs: ArrayLike, indices: ArrayLike) -> float:
 
     Raises:
         TypeError: non-numeric probabilities or non-integer indices.
-        ValueError: shapes that do not match, or an index out of range.
+        ValueError: rows of ``router_probs`` that are not probabilities,
+            shapes that do not match, or an index out of range.
 
     Example:
         >>> p = np.full((4, 2), 0.5)
@@ -227,6 +255,7 @@ def load_balancing_loss(router_probs: ArrayLike, indices: ArrayLike) -> float:
         raise ValueError(
             f"router_probs must be (T, E) with T, E >= 1; got {p.shape}"
         )
+    check_probability_rows(p, "router_probs")
     if idx.dtype.kind not in "iu":
         raise TypeError(f"indices must be integers, got dtype {idx.dtype}")
     if idx.ndim != 2 or idx.shape[0] != p.shape[0] or idx.shape[1] == 0:

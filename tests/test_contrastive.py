@@ -84,15 +84,41 @@ def test_in_batch_loss_lowers_negatives_only_by_default():
     np.testing.assert_allclose(yi, expected, rtol=1e-12)
 
 
-def test_log_q_corrected_normaliser_is_unbiased_for_the_full_one():
-    # 4 items drawn with probabilities P; the positive is item 0's score.
-    scores = np.array([2.0, 1.0, 0.0, -1.0])
-    prob = np.array([0.1, 0.2, 0.3, 0.4])
-    n_neg = 3
+def test_log_q_corrected_in_batch_loss_approaches_the_full_loss():
+    # Items drawn with replacement with probabilities P; the loss of a row,
+    # with log Q = log((B - 1) P), estimates the full-catalogue loss, and the
+    # uncorrected one does not.
     rng = np.random.default_rng(4)
-    draws = rng.choice(4, p=prob, size=(200_000, n_neg))
-    est = np.exp(scores[draws] - np.log(n_neg * prob[draws])).sum(axis=1)
-    assert abs(est.mean() - np.exp(scores).sum()) < 0.01 * np.exp(scores).sum()
+    catalogue, batch = 200, 16
+    prob = 1 / np.arange(1, catalogue + 1)
+    prob /= prob.sum()
+    scores = rng.normal(size=(catalogue, catalogue)) + np.log(catalogue * prob)
+    full = sl.logsumexp(scores, axis=1) - np.diag(scores)
+    log_q = np.log((batch - 1) * prob)
+    corrected, plain, target = [], [], []
+    for _ in range(300):
+        items = rng.choice(catalogue, size=batch, p=prob)
+        s = scores[np.ix_(items, items)]
+        corrected.append(contrastive.in_batch_softmax_loss(s, log_q[items], item_ids=items))
+        plain.append(contrastive.in_batch_softmax_loss(s, np.zeros(batch), item_ids=items))
+        target.append(full[items].mean())
+    assert abs(np.mean(corrected) - np.mean(target)) < 0.1
+    assert abs(np.mean(plain) - np.mean(target)) > 0.5
+
+
+def test_item_ids_mask_accidental_hits_only():
+    rng = np.random.default_rng(5)
+    s, lq = rng.normal(size=(4, 4)), rng.normal(size=4)
+    ids = np.array([7, 3, 7, 1])
+    per_row = contrastive.in_batch_softmax_loss(s, lq, item_ids=ids, reduction="none")
+    for i in range(4):
+        logits = s[i] - lq
+        logits[i] = s[i, i]
+        keep = (ids != ids[i]) | (np.arange(4) == i)
+        expected = -(logits[i] - sl.logsumexp(logits[keep]))
+        assert per_row[i] == pytest.approx(expected)
+    distinct = contrastive.in_batch_softmax_loss(s, lq, item_ids=np.arange(4))
+    assert distinct == pytest.approx(contrastive.in_batch_softmax_loss(s, lq))
 
 
 @pytest.mark.parametrize(
@@ -103,7 +129,9 @@ def test_log_q_corrected_normaliser_is_unbiased_for_the_full_one():
         (lambda: contrastive.info_nce(np.zeros((2, 2)), 0.0), ValueError, "temperature"),
         (lambda: contrastive.info_nce(np.zeros((2, 2)), reduction="sum"), ValueError, "reduction"),
         (lambda: contrastive.info_nce([["a"]]), TypeError, "scores"),
-        (lambda: contrastive.clip_logit_scale(float("nan")), ValueError, "NaN"),
+        (lambda: contrastive.clip_logit_scale(float("nan")), ValueError, "finite"),
+        (lambda: contrastive.clip_logit_scale(-np.inf), ValueError, "finite"),
+        (lambda: contrastive.in_batch_softmax_loss(np.zeros((2, 2)), [0.0, 0.0], item_ids=[0.5, 1.0]), ValueError, "item_ids"),
         (lambda: contrastive.clip_logit_scale([1.0, 2.0]), TypeError, "log_scale"),
         (lambda: contrastive.clip_logit_scale(1.0, max_scale=0.0), ValueError, "max_scale"),
         (lambda: contrastive.clip_loss(np.ones((2, 3)), np.ones((3, 3))), ValueError, "shape|N, d"),

@@ -146,6 +146,9 @@ def test_kl_estimators_k1_and_k3_are_unbiased_and_k3_non_negative():
         (lambda: policy.kl_regularised_policy([1.0, 2.0], [0.5, 0.5], 0.0), ValueError, "beta"),
         (lambda: policy.dpo_loss(0.0, 0.0, 0.0, 0.0, beta=True), TypeError, "beta"),
         (lambda: policy.kl_estimator([0.0], "k4"), ValueError, "kind"),
+        (lambda: policy.score_function([0.0, -np.inf, 0.0], 1), ValueError, "forbidden"),
+        (lambda: policy.sample_actions([[0.5, 0.6]], np.random.default_rng(0)), ValueError, "sum to 1"),
+        (lambda: policy.sample_actions([[0.5, 0.5]], 0), TypeError, "Generator"),
     ],
 )
 def test_bad_input_raises_a_clear_error(call, error, match):
@@ -168,3 +171,24 @@ def test_nan_logits_give_a_nan_score_row_and_nan_estimates():
 def test_forbidden_actions_have_zero_probability_in_the_score():
     g = policy.score_function([0.0, -np.inf, 0.0], 0)
     np.testing.assert_array_equal(g, [0.5, 0.0, -0.5])
+
+
+def test_dpo_loss_nan_gives_nan_without_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = policy.dpo_loss([np.nan, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0])
+    assert np.isnan(loss[0]) and loss[1] == pytest.approx(np.log(2))
+
+
+def test_sample_actions_frequencies_match_the_policy():
+    pi = np.array([0.1, 0.0, 0.6, 0.3])
+    rng = np.random.default_rng(11)
+    actions = policy.sample_actions(np.tile(pi, (40_000, 1)), rng)
+    counts = np.bincount(actions, minlength=4)
+    assert counts[1] == 0
+    expected = 40_000 * pi[[0, 2, 3]]
+    chi2 = np.sum((counts[[0, 2, 3]] - expected) ** 2 / expected)
+    assert chi2 < 13.8  # the 0.999 quantile of chi-square with 2 dof
+    assert policy.sample_actions(pi, np.random.default_rng(0)).shape == ()

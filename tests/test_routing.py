@@ -75,9 +75,25 @@ def test_sigmoid_router_matches_deepseek_v3_gate_arithmetic():
     np.testing.assert_allclose(w, weights.numpy(), rtol=1e-12)
 
 
-def test_sigmoid_router_with_all_chosen_scores_zero_shares_equally():
-    w, _ = routing.sigmoid_top_k([-np.inf, -np.inf, -np.inf], 2)
+def test_sigmoid_router_with_underflowing_scores_shares_equally():
+    w, _ = routing.sigmoid_top_k([-800.0, -800.0, -900.0], 2)
     assert w.tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize(
+    "router", [routing.softmax_then_top_k, routing.top_k_then_softmax, routing.sigmoid_top_k]
+)
+def test_forbidden_experts_are_never_chosen_and_too_few_allowed_raises(router):
+    z = np.array([[0.0, -np.inf, 1.0, -np.inf], [-np.inf, 2.0, 0.5, -np.inf]])
+    _, idx = router(z, 2)
+    assert not np.any(np.isneginf(np.take_along_axis(z, idx, axis=-1)))
+    with pytest.raises(ValueError, match="allows only 2"):
+        router(z, 3)
+
+
+def test_load_balancing_loss_is_e_over_k_when_collapsed_with_top_k():
+    p = np.tile([0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], (4, 1))
+    assert routing.load_balancing_loss(p, np.tile([0, 1], (4, 1))) == pytest.approx(4.0)
 
 
 def test_load_balancing_loss_is_one_when_balanced_and_e_when_collapsed():
@@ -119,6 +135,8 @@ def test_router_z_loss_is_mean_squared_logsumexp_and_matches_torch():
         (lambda: routing.load_balancing_loss(np.ones((2, 2)) / 2, np.array([[0.0], [1.0]])), TypeError, "integers"),
         (lambda: routing.load_balancing_loss(np.ones((2, 2)) / 2, np.array([[0]])), ValueError, "T = 2"),
         (lambda: routing.router_z_loss([[np.nan, 1.0]]), ValueError, "NaN"),
+        (lambda: routing.load_balancing_loss(np.full((2, 2), 5.0), np.array([[0], [1]])), ValueError, "sum to 1"),
+        (lambda: routing.load_balancing_loss(np.array([[1.5, -0.5]] * 2), np.array([[0], [1]])), ValueError, "negative"),
     ],
 )
 def test_bad_input_raises_a_clear_error(call, error, match):
