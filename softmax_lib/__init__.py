@@ -8,8 +8,8 @@ Modules by concern:
 * :mod:`softmax_lib.losses`: ``cross_entropy``;
 * :mod:`softmax_lib.derivatives`: ``softmax_jacobian``;
 * :mod:`softmax_lib.policy`: softmax as a policy (``boltzmann_policy``,
-  ``score_function``, ``soft_value``, ``kl_regularised_policy``,
-  ``dpo_loss``, ``kl_estimator``);
+  ``score_function``, ``sample_actions``, ``soft_value``,
+  ``kl_regularised_policy``, ``dpo_loss``, ``kl_estimator``);
 * :mod:`softmax_lib.contrastive`: ``info_nce``, ``clip_loss``,
   ``clip_logit_scale``, ``in_batch_softmax_loss``;
 * :mod:`softmax_lib.routing`: mixture-of-experts routers
