@@ -12,6 +12,15 @@ Modules by concern:
   ``softmax_with_sink``, ``softpick``;
 * :mod:`softmax_lib.gumbel`: ``gumbel_max``, ``gumbel_top_k``,
   ``gumbel_softmax``, ``gumbel_softmax_grad``;
+* :mod:`softmax_lib.policy`: softmax as a policy (``boltzmann_policy``,
+  ``score_function``, ``sample_actions``, ``soft_value``,
+  ``kl_regularised_policy``, ``dpo_loss``, ``kl_estimator``);
+* :mod:`softmax_lib.contrastive`: ``info_nce``, ``clip_loss``,
+  ``clip_logit_scale``, ``in_batch_softmax_loss``;
+* :mod:`softmax_lib.routing`: mixture-of-experts routers
+  (``softmax_then_top_k``, ``top_k_then_softmax``, ``sigmoid_top_k``,
+  ``load_balancing_loss``, ``router_z_loss``); import these three modules
+  explicitly, as ``from softmax_lib import policy``;
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws
   (import it explicitly: ``from softmax_lib import plotting``).
 """
