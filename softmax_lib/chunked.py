@@ -41,7 +41,8 @@ Example:
 from __future__ import annotations
 
 import numbers
-from typing import Any, Literal, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -277,9 +278,7 @@ def vocab_parallel_cross_entropy(
     """
     red = _check_reduction(reduction)
     h = _check_hidden(hidden)
-    if isinstance(weight_shards, np.ndarray) or isinstance(
-        weight_shards, numbers.Number
-    ):
+    if isinstance(weight_shards, (np.ndarray, numbers.Number)):
         raise TypeError(
             "weight_shards must be a list of (V_s, d) arrays, one per shard; "
             "split one weight matrix with np.array_split(weight, shards)"
