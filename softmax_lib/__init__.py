@@ -21,10 +21,19 @@ Modules by concern:
   (``softmax_then_top_k``, ``top_k_then_softmax``, ``sigmoid_top_k``,
   ``load_balancing_loss``, ``router_z_loss``); import these three modules
   explicitly, as ``from softmax_lib import policy``;
+* :mod:`softmax_lib.chunked`: ``chunked_cross_entropy``,
+  ``vocab_parallel_cross_entropy`` (the loss over a large vocabulary without
+  all the logits);
+* :mod:`softmax_lib.fast_exp`: ``exp2_poly``, ``exp_poly`` (the exponential by
+  range reduction and a polynomial);
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws
   (import it explicitly: ``from softmax_lib import plotting``).
 """
 
+from softmax_lib.chunked import (
+    chunked_cross_entropy,
+    vocab_parallel_cross_entropy,
+)
 from softmax_lib.core import (
     log_softmax,
     logsumexp,
@@ -39,6 +48,7 @@ from softmax_lib.gumbel import (
     gumbel_softmax_grad,
     gumbel_top_k,
 )
+from softmax_lib.fast_exp import exp2_poly, exp_poly
 from softmax_lib.losses import cross_entropy
 from softmax_lib.normalisers import (
     entmax,
@@ -52,6 +62,7 @@ from softmax_lib.normalisers import (
 )
 
 __all__ = [
+    "chunked_cross_entropy",
     "cross_entropy",
     "entmax",
     "entmax_loss",
@@ -59,6 +70,8 @@ __all__ = [
     "gumbel_softmax",
     "gumbel_softmax_grad",
     "gumbel_top_k",
+    "exp2_poly",
+    "exp_poly",
     "log_softmax",
     "log_stablemax",
     "logsumexp",
@@ -71,5 +84,6 @@ __all__ = [
     "sparsemax",
     "sparsemax_loss",
     "stablemax",
+    "vocab_parallel_cross_entropy",
 ]
 __version__ = "1.0.0"
