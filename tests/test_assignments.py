@@ -197,7 +197,9 @@ def test_the_course_guide_names_real_exercises_and_maps_every_chapter_exercise_t
 def test_every_lab_in_the_course_guide_fits_its_time():
     text = (BOOK / "course_guide.md").read_text(encoding="utf-8")
     tables = re.findall(r"^(\|.*Lab \((\d+) minutes\).*\|\n\|[-| ]+\|\n(?:\|.*\|\n)+)", text, re.M)
-    assert len(tables) == 3, "a two-session module, a one-week intensive and a ten-week course"
+    assert len(tables) == 4, (
+        "a two-session module, a one-week intensive, a ten-week course, a semester"
+    )
     for table, minutes in tables:
         for row in table.splitlines()[2:]:
             lab = row.split(" | ")[3]
