@@ -7,6 +7,10 @@ Modules by concern:
   ``softmax_naive``, ``sigmoid``;
 * :mod:`softmax_lib.losses`: ``cross_entropy``;
 * :mod:`softmax_lib.derivatives`: ``softmax_jacobian``;
+* :mod:`softmax_lib.sampling`: ``top_k``, ``top_p``, ``min_p``, ``typical``,
+  ``top_n_sigma``, ``apply_steps``, the repetition, presence and frequency
+  penalties, and speculative sampling (import it explicitly:
+  ``from softmax_lib import sampling``);
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws
   (import it explicitly: ``from softmax_lib import plotting``).
 """
