@@ -512,6 +512,9 @@ def repetition_penalty(
     shift-invariant**: adding a constant to all logits leaves the softmax
     unchanged but changes the penalised one.
 
+    Special values pass through: ``-inf`` stays ``-inf`` (a removed token
+    stays removed), ``+inf`` and NaN stay as they are.
+
     Args:
         logits: any shape, the tokens along the last axis.
         counts: non-negative integers broadcastable to ``logits`` (see
@@ -560,6 +563,8 @@ def presence_frequency_penalty(
     logits, so it commutes with adding a constant to all of them: the
     penalised distribution is shift-invariant, unlike
     :func:`repetition_penalty`'s. Negative values reward repetition.
+    Special values pass through: ``-inf`` stays ``-inf``, ``+inf`` and NaN
+    stay as they are.
 
     Args:
         logits: any shape, the tokens along the last axis.

@@ -338,6 +338,21 @@ def test_presence_frequency_penalty_is_shift_invariant(
     assert np.allclose(sl.softmax(shifted), sl.softmax(out), atol=1e-12)
 
 
+def test_penalties_keep_dtype_and_special_values():
+    z = np.array([2.0, -1.0, -np.inf, np.nan, np.inf], dtype=np.float32)
+    counts = np.array([1, 1, 1, 1, 1])
+    for out in [
+        sampling.repetition_penalty(z, counts, 1.5),
+        sampling.presence_frequency_penalty(z, counts, 0.5, 0.25),
+    ]:
+        assert out.dtype == np.float32
+        assert np.isneginf(out[2]) and np.isnan(out[3]) and np.isposinf(out[4])
+    assert np.allclose(
+        sampling.presence_frequency_penalty(z, counts, 0.5, 0.25)[:2],
+        [1.25, -1.75],
+    )
+
+
 def test_penalty_errors():
     with pytest.raises(ValueError, match="positive"):
         sampling.repetition_penalty([1.0], [1], 0.0)
