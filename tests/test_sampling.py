@@ -207,7 +207,7 @@ def test_matches_transformers(ours, theirs, values):
             assert np.array_equal(ours(scores.numpy(), value), expected)
 
 
-# --- apply_steps ---------------------------------------------------------------
+# --- apply_steps ------------------------------------------------------------
 
 
 def test_apply_steps():
