@@ -11,10 +11,11 @@ convention, that of Hugging Face transformers' ``LogitsProcessor`` classes:
   and every kept entry is exactly its input. ``sl.softmax`` of the result is
   the truncated, renormalised distribution, and filters compose.
 * **Ties are kept together.** Where the rule draws its line between tokens
-  of equal logit, all of them are kept (transformers' top-k does this too;
-  its top-p and typical filters break ties by the sort order instead). The
-  result therefore never depends on the order of the tokens, and a filter
-  may keep more tokens than its parameter names.
+  of equal logit, all of them are kept (transformers' top-k and typical
+  filters do this too, since they compare values; its top-p filter, and
+  vLLM's top-k/top-p, break ties by the sort order instead). The result
+  therefore never depends on the order of the tokens, and a filter may keep
+  more tokens than its parameter names.
 * **At least one token survives.** Every filter but :func:`typical` keeps
   the largest logit.
 * **Special values.** ``-inf`` entries (already removed) stay ``-inf`` and
@@ -31,13 +32,17 @@ The filters:
 * :func:`typical`: the tokens whose surprisal :math:`-\log p_i` is closest
   to the entropy, up to total probability ``mass`` (Meister et al., 2023);
 * :func:`top_n_sigma`: the logits within :math:`n` standard deviations of
-  the largest (Tang et al., 2025);
+  the largest (Tang et al., 2024);
 * :func:`apply_steps`: temperature and filters in an order the caller
   spells out, since libraries differ in it.
 
-Penalties on the tokens already generated (:func:`token_counts` counts
-them): :func:`repetition_penalty` (CTRL's, multiplicative, as transformers
-applies it) and :func:`presence_frequency_penalty` (additive, OpenAI's).
+Penalties on the tokens already seen (:func:`token_counts` counts them;
+which ids to count is the caller's choice, and libraries differ:
+transformers and vLLM's repetition penalty count the prompt too, vLLM's
+presence and frequency penalties only the generated tokens, llama.cpp the
+last 64 tokens by default): :func:`repetition_penalty` (CTRL's,
+multiplicative, as transformers applies it) and
+:func:`presence_frequency_penalty` (additive, OpenAI's).
 
 Speculative sampling (Leviathan et al., 2023; Chen et al., 2023): a draft
 distribution :math:`\mathbf q` proposes a token, the target
@@ -343,12 +348,14 @@ def typical(logits: ArrayLike, mass: float, axis: int = -1) -> np.ndarray:
 
 
 def top_n_sigma(logits: ArrayLike, n: float, axis: int = -1) -> np.ndarray:
-    r"""Top-:math:`n\sigma` filter (Tang et al., 2025): keep
+    r"""Top-:math:`n\sigma` filter (Tang et al., 2024): keep
     :math:`z_i \ge \max_j z_j - n\sigma`.
 
     :math:`\sigma` is the standard deviation of the row's finite logits
     (the population form, divided by their count), as llama.cpp computes
-    it. Dividing the logits by a temperature divides the maximum and
+    it. Because tokens already removed (``-inf``) do not count, the result
+    depends on the filters run before this one: run it before other
+    truncations, as llama.cpp does. Dividing the logits by a temperature divides the maximum and
     :math:`\sigma` alike, so the kept set does not depend on the
     temperature. :math:`n = 0` keeps only the largest logits. (llama.cpp
     reads :math:`n \le 0` as "filter off".)
@@ -399,7 +406,8 @@ def apply_steps(
 ) -> np.ndarray:
     r"""Apply a temperature and filters in the order given.
 
-    Each step is a pair ``(name, parameter)``: ``("temperature", T)``
+    Each step is a pair ``(name, parameter)``, a tuple or a list of two
+    (as a JSON configuration gives it): ``("temperature", T)``
     divides the logits by :math:`T`; ``("top_k", k)``, ``("top_p", p)``,
     ``("min_p", p_min)``, ``("typical", mass)`` and ``("top_n_sigma", n)``
     apply the filter of that name. Libraries run these steps in different
@@ -433,7 +441,12 @@ def apply_steps(
     arr, _, ax = _rows(logits, axis)
     out = arr.copy()
     for step in steps:
-        if not (isinstance(step, tuple) and len(step) == 2):
+        if (
+            isinstance(step, (str, bytes))
+            or not isinstance(step, Sequence)
+            or len(step) != 2
+            or not isinstance(step[0], str)
+        ):
             raise TypeError(
                 f"each step must be a (name, parameter) pair, got {step!r}"
             )
@@ -455,8 +468,14 @@ def apply_steps(
 def token_counts(token_ids: ArrayLike, vocabulary_size: int) -> np.ndarray:
     """How often each token of the vocabulary occurs in ``token_ids``.
 
+    Which ids to count is the caller's decision, and libraries decide
+    differently: the prompt and the generated tokens (transformers' and
+    vLLM's repetition penalty), the generated tokens only (vLLM's presence
+    and frequency penalties), or the last 64 tokens (llama.cpp's default).
+
     Args:
-        token_ids: the tokens generated so far (1-D integers, may be empty).
+        token_ids: the ids the caller decides to count (1-D integers, may
+            be empty).
         vocabulary_size: the number of tokens :math:`K`.
 
     Returns:
@@ -485,6 +504,9 @@ def token_counts(token_ids: ArrayLike, vocabulary_size: int) -> np.ndarray:
 
 def _counts_for(counts: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     c = np.asarray(counts)
+    if c.size == 0 and c.ndim <= 1:
+        # no history (np.asarray([]) is float64): nothing is penalised
+        return np.zeros(shape, dtype=np.int64)
     if c.dtype.kind not in "iu":
         raise TypeError(f"counts must be integers, got dtype {c.dtype}")
     if c.size and c.min() < 0:
@@ -518,7 +540,8 @@ def repetition_penalty(
     Args:
         logits: any shape, the tokens along the last axis.
         counts: non-negative integers broadcastable to ``logits`` (see
-            :func:`token_counts`); only ``count > 0`` matters.
+            :func:`token_counts`); only ``count > 0`` matters. An empty
+            list means no history.
         penalty: a positive, finite number; 1 changes nothing.
 
     Returns:
@@ -564,11 +587,14 @@ def presence_frequency_penalty(
     penalised distribution is shift-invariant, unlike
     :func:`repetition_penalty`'s. Negative values reward repetition.
     Special values pass through: ``-inf`` stays ``-inf``, ``+inf`` and NaN
-    stay as they are.
+    stay as they are. The subtraction is done in float64 and rounded once,
+    so a penalised logit below the dtype's range (float16's is -65504)
+    becomes ``-inf``: the token is removed.
 
     Args:
         logits: any shape, the tokens along the last axis.
-        counts: non-negative integers broadcastable to ``logits``.
+        counts: non-negative integers broadcastable to ``logits``; an
+            empty list means no history.
         presence: :math:`\alpha_{\mathrm{pres}}`, subtracted once from
             every token that occurred; finite.
         frequency: :math:`\alpha_{\mathrm{freq}}`, subtracted per
@@ -591,15 +617,20 @@ def presence_frequency_penalty(
     a_freq = _real(frequency, "frequency")
     c = _counts_for(counts, z.shape)
     amount = a_freq * c + a_pres * (c > 0)
-    return (z - amount.astype(z.dtype)).astype(z.dtype)
+    # subtract in float64 and round once, so a large count gives a large
+    # negative logit, not an overflow in the cast of the amount
+    with np.errstate(over="ignore"):
+        return (z.astype(np.float64) - amount).astype(z.dtype)
 
 
 # --- speculative sampling ----------------------------------------------------
 
 
 def _pair(p: ArrayLike, q: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    pp = as_float_array(p, "p").astype(np.float64)
-    qq = as_float_array(q, "q").astype(np.float64)
+    """Check ``p`` and ``q`` in their own dtype (a float32 softmax is held
+    to float32's tolerance), then return them as float64."""
+    pp = as_float_array(p, "p")
+    qq = as_float_array(q, "q")
     if pp.shape != qq.shape:
         raise ValueError(
             f"p and q must have the same shape, got {pp.shape} and {qq.shape}"
@@ -611,7 +642,7 @@ def _pair(p: ArrayLike, q: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         )
     check_probability_rows(pp, "p")
     check_probability_rows(qq, "q")
-    return pp, qq
+    return pp.astype(np.float64), qq.astype(np.float64)
 
 
 def speculative_acceptance(p: ArrayLike, q: ArrayLike) -> np.ndarray:
@@ -631,10 +662,29 @@ def speculative_acceptance(p: ArrayLike, q: ArrayLike) -> np.ndarray:
         >>> speculative_acceptance([0.5, 0.5, 0.0], [0.25, 0.5, 0.25])
         array([1., 1., 0.])
     """
-    pp, qq = _pair(p, q)
+    return _acceptance(*_pair(p, q))
+
+
+# The private forms take rows already checked by _pair (float64), so that a
+# float32 input checked at its own tolerance is not checked again at
+# float64's.
+
+
+def _acceptance(pp: np.ndarray, qq: np.ndarray) -> np.ndarray:
     # p / q is formed only where p < q, so it cannot overflow
     below = pp < qq
     return np.where(below, pp / np.where(below, qq, 1.0), 1.0)
+
+
+def _acceptance_rate(pp: np.ndarray, qq: np.ndarray) -> np.ndarray:
+    return np.minimum(pp, qq).sum(axis=-1)
+
+
+def _residual(pp: np.ndarray, qq: np.ndarray) -> np.ndarray:
+    excess = np.maximum(0.0, pp - qq)
+    total = excess.sum(axis=-1, keepdims=True)
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, excess / safe, pp)
 
 
 def speculative_acceptance_rate(p: ArrayLike, q: ArrayLike) -> np.ndarray:
@@ -657,8 +707,7 @@ def speculative_acceptance_rate(p: ArrayLike, q: ArrayLike) -> np.ndarray:
         >>> float(speculative_acceptance_rate(p, q))
         0.75
     """
-    pp, qq = _pair(p, q)
-    return np.minimum(pp, qq).sum(axis=-1)
+    return _acceptance_rate(*_pair(p, q))
 
 
 def speculative_residual(p: ArrayLike, q: ArrayLike) -> np.ndarray:
@@ -676,11 +725,7 @@ def speculative_residual(p: ArrayLike, q: ArrayLike) -> np.ndarray:
         >>> speculative_residual([0.5, 0.5, 0.0], [0.25, 0.5, 0.25])
         array([1., 0., 0.])
     """
-    pp, qq = _pair(p, q)
-    excess = np.maximum(0.0, pp - qq)
-    total = excess.sum(axis=-1, keepdims=True)
-    safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, excess / safe, pp)
+    return _residual(*_pair(p, q))
 
 
 def speculative_output_distribution(p: ArrayLike, q: ArrayLike) -> np.ndarray:
@@ -706,9 +751,9 @@ def speculative_output_distribution(p: ArrayLike, q: ArrayLike) -> np.ndarray:
         array([0.5, 0.5, 0. ])
     """
     pp, qq = _pair(p, q)
-    accepted = qq * speculative_acceptance(pp, qq)
-    rejected = 1.0 - speculative_acceptance_rate(pp, qq)
-    return accepted + rejected[..., None] * speculative_residual(pp, qq)
+    accepted = qq * _acceptance(pp, qq)
+    rejected = 1.0 - _acceptance_rate(pp, qq)
+    return accepted + rejected[..., None] * _residual(pp, qq)
 
 
 def speculative_sample(
@@ -757,8 +802,8 @@ def speculative_sample(
         )
     k = pp.size
     drafts = rng.choice(k, size=n, p=qq / qq.sum())
-    accept = rng.random(n) < speculative_acceptance(pp, qq)[drafts]
-    residual = speculative_residual(pp, qq)
+    accept = rng.random(n) < _acceptance(pp, qq)[drafts]
+    residual = _residual(pp, qq)
     replacements = rng.choice(k, size=n, p=residual / residual.sum())
     tokens = np.where(accept, drafts, replacements).astype(np.int64)
     return tokens, accept

@@ -147,7 +147,10 @@ def test_typical_keeps_enough_mass(z, mass):
 
 # --- transformers' rules, written out in torch -------------------------------
 # TopKLogitsWarper, TopPLogitsWarper, MinPLogitsWarper and TypicalLogitsWarper
-# (src/transformers/generation/logits_process.py), min_tokens_to_keep = 1.
+# (src/transformers/generation/logits_process.py), min_tokens_to_keep = 1,
+# transcribed from transformers at commit 00857b6cf63a (2026). transformers
+# is not a dependency of the book, so these are transcriptions of its rules,
+# checked line by line against that source, not the library itself.
 
 
 def hf_top_k(scores, k):
@@ -207,6 +210,24 @@ def test_matches_transformers(ours, theirs, values):
             assert np.array_equal(ours(scores.numpy(), value), expected)
 
 
+def test_tie_conventions_against_transformers():
+    # Ties at the cut: transformers' top-p breaks them by the sort order
+    # (an index mask on the cumulative sum), so it keeps one of two equal
+    # tokens; this library keeps both. Its typical filter compares values,
+    # as this library does, so both keep both.
+    z = torch.log(torch.tensor([[0.4, 0.3, 0.3]], dtype=torch.float64))
+    ours = np.isfinite(sampling.top_p(z.numpy(), 0.5))
+    theirs = np.isfinite(hf_top_p(z, 0.5).numpy())
+    assert ours.sum() == 3 and theirs.sum() == 2
+    z = torch.log(
+        torch.tensor([[0.4, 0.2, 0.2, 0.1, 0.1]], dtype=torch.float64)
+    )
+    for mass in [0.15, 0.3]:
+        ours = sampling.typical(z.numpy(), mass)
+        assert np.array_equal(ours, hf_typical(z, mass).numpy())
+        assert np.array_equal(np.isfinite(ours[0]), [0, 1, 1, 0, 0])
+
+
 # --- apply_steps ------------------------------------------------------------
 
 
@@ -235,6 +256,22 @@ def test_apply_steps():
     z32 = z.astype(np.float32)
     out32 = sampling.apply_steps(z32, [("temperature", 0.7), ("top_p", 0.9)])
     assert out32.dtype == np.float32
+    # a list of lists (as JSON gives it) is accepted
+    assert np.array_equal(
+        sampling.apply_steps(z, [["top_k", 3], ["min_p", 0.5]]),
+        sampling.apply_steps(z, [("top_k", 3), ("min_p", 0.5)]),
+    )
+
+
+def test_top_n_sigma_depends_on_earlier_filters():
+    # sigma is taken over the logits still finite, so a top-k before it
+    # shrinks sigma and the kept set; top-n-sigma first keeps more
+    z = np.array(
+        [3.2, 2.6, 2.4, 2.0, 1.8, 1.5, 1.0, 0.8, 0.3, 0.0, -1.0, -2.0]
+    )
+    after = sampling.apply_steps(z, [("top_k", 6), ("top_n_sigma", 1.0)])
+    before = sampling.apply_steps(z, [("top_n_sigma", 1.0), ("top_k", 6)])
+    assert np.isfinite(after).sum() < np.isfinite(before).sum()
 
 
 def test_apply_steps_errors():
@@ -243,6 +280,10 @@ def test_apply_steps_errors():
         sampling.apply_steps(z, [("top_q", 0.9)])
     with pytest.raises(TypeError, match="pair"):
         sampling.apply_steps(z, ["top_p"])
+    with pytest.raises(TypeError, match="pair"):
+        sampling.apply_steps(z, ["ab"])
+    with pytest.raises(TypeError, match="pair"):
+        sampling.apply_steps(z, [(0.9, "top_p")])
     with pytest.raises(ValueError, match="temperature"):
         sampling.apply_steps(z, [("temperature", 0.0)])
 
@@ -353,6 +394,19 @@ def test_penalties_keep_dtype_and_special_values():
     )
 
 
+def test_penalties_empty_history_and_float16_range():
+    z = np.array([1.0, -1.0, 0.5])
+    assert np.array_equal(sampling.repetition_penalty(z, [], 1.3), z)
+    assert np.array_equal(
+        sampling.presence_frequency_penalty(z, [], 0.5, 0.5), z
+    )
+    z16 = np.array([1.0, 2.0], dtype=np.float16)
+    with np.errstate(all="raise"):  # no overflow warning from a cast
+        out = sampling.presence_frequency_penalty(z16, [100_000, 1], 0, 1.0)
+    assert out.dtype == np.float16
+    assert np.isneginf(out[0]) and out[1] == 1.0
+
+
 def test_penalty_errors():
     with pytest.raises(ValueError, match="positive"):
         sampling.repetition_penalty([1.0], [1], 0.0)
@@ -432,6 +486,29 @@ def test_speculative_sampling_frequencies():
         drafted, accepted.sum() * np.minimum(p, q) / rate
     )
     assert p_value > 0.001
+
+
+def test_speculative_float32_softmax_of_a_large_vocabulary():
+    # A float32 softmax over 128,000 logits sums to 1 only to float32's
+    # precision; it is checked at float32's tolerance before the float64
+    # arithmetic, so it is accepted.
+    rng = np.random.default_rng(0)
+    z = 3 * rng.normal(size=(2, 128_000))
+    p = sl.softmax(z[0].astype(np.float32))
+    q = sl.softmax(z[1].astype(np.float32))
+    assert p.dtype == np.float32
+    rate = sampling.speculative_acceptance_rate(p, q)
+    expected = np.minimum(p.astype(np.float64), q.astype(np.float64)).sum()
+    assert np.isclose(rate, expected)
+    out = sampling.speculative_output_distribution(p, q)
+    assert np.allclose(out, p, rtol=0, atol=1e-6)
+    torch_p = torch.softmax(torch.from_numpy(z[0]).float(), -1).numpy()
+    assert 0 < sampling.speculative_acceptance_rate(torch_p, q) <= 1
+    # float64 input is held to float64's tolerance: off by 1e-6 fails,
+    # and the message names the deviation and the tolerance
+    bad = p.astype(np.float64) * (1 + 1e-6)
+    with pytest.raises(ValueError, match=r"the row sums to .*off by"):
+        sampling.speculative_acceptance_rate(bad, q.astype(np.float64))
 
 
 def test_speculative_errors():
