@@ -26,6 +26,10 @@ Modules by concern:
   all the logits);
 * :mod:`softmax_lib.fast_exp`: ``exp2_poly``, ``exp_poly`` (the exponential by
   range reduction and a polynomial);
+* :mod:`softmax_lib.sampling`: ``top_k``, ``top_p``, ``min_p``, ``typical``,
+  ``top_n_sigma``, ``apply_steps``, the repetition, presence and frequency
+  penalties, and speculative sampling (import it explicitly:
+  ``from softmax_lib import sampling``);
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws
   (import it explicitly: ``from softmax_lib import plotting``).
 """

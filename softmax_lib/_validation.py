@@ -245,11 +245,17 @@ def check_probability_rows(p: np.ndarray, name: str, axis: int = -1) -> None:
     bad = np.abs(sums - 1.0) > tolerance
     if np.any(bad):
         first = np.argwhere(bad)[0]
+        total = float(cast(np.ndarray, sums)[tuple(first)])
+        which = (
+            "the row"
+            if first.size == 0
+            else f"row {tuple(int(i) for i in first)}"
+        )
         raise ValueError(
             f"each row of {name} must sum to 1 (a probability distribution), "
-            f"but row {tuple(int(i) for i in first)} "
-            f"sums to {float(cast(np.ndarray, sums)[tuple(first)]):.6g}. Did "
-            "you pass logits where probabilities are expected?"
+            f"but {which} sums to {total:.6g} (off by {total - 1.0:.3g}, "
+            f"tolerance {float(tolerance):.3g} for {p.dtype}). Did you pass "
+            "logits where probabilities are expected?"
         )
 
 
