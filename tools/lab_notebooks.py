@@ -11,15 +11,14 @@ cannot hold the cells after it. The sources stay as Jupyter Book 1 reads them; t
 those few constructs, in copies, into Markdown that renders:
 
 * ``{cite:p}`key``` becomes "[Fan *et al.*, 2018]" and ``{cite:t}`key``` "Fan *et al.* [2018]",
-  as in the HTML book (sphinxcontrib-bibtex's author-year style), linked to ``references.ipynb``
-  with the full reference as the link's title (shown on hover);
+  as in the HTML book (sphinxcontrib-bibtex's author-year style), linked to ``references.ipynb``;
 * ``{ref}`` to a label in another notebook becomes a link to that notebook (``#label``), with the
   role's text or, as in the book, the title of the section the label names; ``{doc}`` likewise;
   a ``{ref}`` within the notebook is left to jupyterlab-myst, which resolves it;
-* ``{term}`text <Term>``` becomes a link to ``glossary.ipynb``, with the term as its title;
+* ``{term}`text <Term>``` becomes a link to the term's entry in ``glossary.ipynb``;
 * a gated solution (``solution-start`` ... ``solution-end``, which holds code cells) keeps its
-  start marker without the dropdown, titled "Solution to Exercise 7.1" like the book's, and its
-  end marker becomes a closing line, so the reader sees where the solution's cells end;
+  start marker without the dropdown ("Start of Solution to Exercise 7.1"), and its end marker
+  becomes a closing line, so the reader sees where the solution's cells end;
 * the first cell gets MyST frontmatter that numbers exercises by chapter (Exercise 7.1) and
   leaves equations unnumbered, as the book does;
 * markdown cells tagged ``remove-cell`` (the slides' text, which the book hides) are left out, and
@@ -34,6 +33,7 @@ the book's references page) and a copy of ``book/data``. Outputs and everything 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import pathlib
 import re
@@ -75,9 +75,9 @@ def _plain(text: str) -> str:
     return ROLE.sub(role_text, text)
 
 
-def _title_attribute(text: str) -> str:
-    """``text`` as a Markdown link title: one line, its quotes escaped."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+def _html_id(text: str) -> str:
+    """The id jupyterlab-myst gives a glossary term's entry (``term-`` and this)."""
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", text.lower())).strip("-")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,21 +147,27 @@ def bibliography(bib: pathlib.Path) -> dict[str, dict[str, str]]:
 
     The author-year form is sphinxcontrib-bibtex's (the book's ``bibtex_reference_style``): one
     last name, two joined by "and", three or more as the first and "*et al.*". The full text is
-    pybtex's "plain" style, the one of the title the HTML book shows on a citation.
+    pybtex's "plain" style, as on the HTML book's references page.
     """
+    from pybtex.backends.plaintext import Backend
     from pybtex.database import parse_file
     from pybtex.plugin import find_plugin
     from pybtex.richtext import Text
 
+    plain = Backend()  # render_as("text") looks the backend up anew each time: slow in a large environment
     data = parse_file(str(bib), bib_format="bibtex")
     style = find_plugin("pybtex.style.formatting", "plain")()
-    full = {entry.key: entry.text.render_as("text") for entry in style.format_entries(data.entries.values())}
+    full = {
+        # A \url{...} field prints its address alone, as on the book's references page.
+        entry.key: re.sub(r"\\url\s*", "", entry.text.render(plain))
+        for entry in style.format_entries(data.entries.values())
+    }
     entries = {}
     for key, entry in data.entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
-        last = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text") for p in people]
+        last = [Text(*p.rich_prelast_names, *p.rich_last_names).render(plain) for p in people]
         if not last:
-            authors = Text.from_latex(entry.fields.get("organization", key)).render_as("text")
+            authors = Text.from_latex(entry.fields.get("organization", key)).render(plain)
         elif len(last) == 1:
             authors = last[0]
         elif len(last) == 2:
@@ -194,12 +200,11 @@ def _cite(kind: str, keys: str, book: Book) -> str:
         if key not in book.bib:
             raise KeyError(f"citation {key!r} is not in references.bib")
         book.cited.add(key)
-        entry = book.bib[key]
-        title = _title_attribute(entry["text"])
+        authors, year = book.bib[key]["authors"], book.bib[key]["year"]
         if kind == "cite:t":
-            parts.append(f'{entry["authors"]} \\[[{entry["year"]}](references.ipynb "{title}")\\]')
+            parts.append(f"{authors} \\[[{year}](references.ipynb)\\]")
         else:
-            parts.append(f'[{entry["authors"]}, {entry["year"]}](references.ipynb "{title}")')
+            parts.append(f"[{authors}, {year}](references.ipynb)")
     return ", ".join(parts) if kind == "cite:t" else "\\[" + ", ".join(parts) + "\\]"
 
 
@@ -222,7 +227,7 @@ def rewrite_markdown(text: str, here: str, book: Book, terms: bool = True) -> st
             term = book.terms.get(target.lower())
             if term is None:
                 raise KeyError(f"{here}: {{term}} {target!r} is not in the glossary")
-            return f'[{text or target}](glossary.ipynb "{_title_attribute(term)}")'
+            return f"[{text or target}](glossary.ipynb#term-{_html_id(term)})"
         if kind == "ref" and target in local:
             return match.group(0)  # jupyterlab-myst resolves it within the notebook
         if kind == "doc":
@@ -307,9 +312,25 @@ def _notebook(cells: list[str], like: dict) -> dict:
     }
 
 
+def _glossary_as_definition_list(text: str) -> str:
+    """The ``{glossary}`` block in MyST's form: Sphinx writes a term's definition indented below it,
+    jupyterlab-myst (mystmd) reads a definition list, ``Term`` then ``: definition``."""
+
+    def block(match: re.Match) -> str:
+        lines, after_term = [], False
+        for line in match.group(2).splitlines(keepends=True):
+            if after_term and line.startswith("  ") and line.strip():
+                line = ": " + line[2:]
+            after_term = bool(line.strip()) and not line[0].isspace() and not line.startswith(":")
+            lines.append(line)
+        return match.group(1) + "".join(lines) + match.group(3)
+
+    return re.sub(r"(^```\{glossary\}[^\n]*\n)(.*?)(^```)", block, text, flags=re.S | re.M)
+
+
 def glossary_notebook(book: Book, like: dict) -> dict:
     """book/glossary.md as a notebook: jupyterlab-myst renders its ``{glossary}`` and the terms in it."""
-    text = (book.book / "glossary.md").read_text(encoding="utf-8")
+    text = _glossary_as_definition_list((book.book / "glossary.md").read_text(encoding="utf-8"))
     return _notebook([rewrite_markdown(text, "glossary.md", book, terms=False)], like)
 
 
@@ -327,29 +348,64 @@ def _write(path: pathlib.Path, nb: dict) -> None:
 
 
 def write_companions(book: Book, out: pathlib.Path, like: dict) -> None:
-    """The glossary and the references notebooks the rewritten links point to, and the data folder."""
+    """The glossary and the references notebooks the rewritten links point to, and the data folder.
+
+    The references are the works cited by the notebooks rewritten so far with ``book``.
+    """
     _write(out / "glossary.ipynb", glossary_notebook(book, like))
     _write(out / "references.ipynb", references_notebook(book, like))
     if (book.book / "data").is_dir():
         shutil.copytree(book.book / "data", out / "data", dirs_exist_ok=True)
 
 
-def write_lab_edition(book_dir: pathlib.Path, out: pathlib.Path) -> list[str]:
-    """Write the JupyterLab edition of every notebook in ``book_dir`` to ``out``; return the names."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_lab_edition(book_dir: pathlib.Path, out: pathlib.Path) -> dict[str, str]:
+    """Write the JupyterLab edition of every notebook in ``book_dir`` to ``out``.
+
+    A reader runs and edits these copies, so a copy changed since this tool wrote it (its digest
+    is kept in ``.lab-edition.json``) is left as it is: delete it to get the current chapter.
+    Returns what happened to each notebook: "written", "unchanged" or "kept".
+    """
     book = Book(book_dir)
     out.mkdir(parents=True, exist_ok=True)
-    names, like = [], {}
+    manifest_path = out / ".lab-edition.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    notebooks = {}
     for path in sorted(book_dir.glob("*.ipynb")):
-        like = json.loads(path.read_text(encoding="utf-8"))
-        _write(out / path.name, lab_notebook(like, path.name, book))
-        names.append(path.name)
-    write_companions(book, out, like)
-    return names
+        notebooks[path.name] = lab_notebook(json.loads(path.read_text(encoding="utf-8")), path.name, book)
+    like = notebooks[next(iter(notebooks))] if notebooks else {"metadata": {}}
+    notebooks["glossary.ipynb"] = glossary_notebook(book, like)
+    notebooks["references.ipynb"] = references_notebook(book, like)  # after the chapters: their citations
+    status = {}
+    for name, nb in notebooks.items():
+        text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+        target = out / name
+        if target.exists():
+            current = _digest(target.read_text(encoding="utf-8"))
+            if current != manifest.get(name):
+                status[name] = "kept"
+                continue
+            if current == _digest(text):
+                status[name] = "unchanged"
+                continue
+        target.write_text(text, encoding="utf-8")
+        manifest[name] = _digest(text)
+        status[name] = "written"
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if (book_dir / "data").is_dir():
+        shutil.copytree(book_dir / "data", out / "data", dirs_exist_ok=True)
+    return status
 
 
 if __name__ == "__main__":
     book_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "book")
     out_dir = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else "_build/lab")
-    for name in write_lab_edition(book_dir, out_dir):
-        print(out_dir / name)
+    for name, done in write_lab_edition(book_dir, out_dir).items():
+        if done == "kept":
+            print(f"{out_dir / name}: kept, changed since it was written (delete it for the current chapter)")
+        else:
+            print(f"{out_dir / name}: {done}")
     print(f"{out_dir}: open it with `jupyter lab {out_dir}` (`make lab` does)")
