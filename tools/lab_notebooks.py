@@ -51,8 +51,7 @@ EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 LABEL_LINE = re.compile(r"^\(([\w-]+)\)=[ \t]*$", re.M)
 HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 EXERCISE_LABEL = re.compile(r"^(`{3,}|:{3,})\{exercise\}.*?^:label:[ \t]*(\S+)", re.S | re.M)
-# A fenced block that is not a directive (```python ...): its text is code, never rewritten.
-CODE_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?![`~{])[^\n]*\n.*?^(?P=fence)[ \t]*$", re.S | re.M)
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}|:{3,})(.*)$")
 SOLUTION_START = re.compile(
     r"^(?P<fence>`{3,}|:{3,})\{solution-start\}[ \t]*(?P<label>\S+)[ \t]*\n(?P<options>(?::[\w-]+:.*\n)*)"
     r"(?P=fence)[ \t]*$",
@@ -229,7 +228,8 @@ def rewrite_markdown(text: str, here: str, book: Book, terms: bool = True) -> st
                 raise KeyError(f"{here}: {{term}} {target!r} is not in the glossary")
             return f"[{text or target}](glossary.ipynb#term-{_html_id(term)})"
         if kind == "ref" and target in local:
-            return match.group(0)  # jupyterlab-myst resolves it within the notebook
+            # jupyterlab-myst resolves it within the notebook, if the role is on one line.
+            return "{ref}`" + " ".join(body.split()) + "`"
         if kind == "doc":
             name = pathlib.Path(target).name
             link = name + (".ipynb" if (book.book / f"{name}.ipynb").exists() else ".md")
@@ -241,12 +241,33 @@ def rewrite_markdown(text: str, here: str, book: Book, terms: bool = True) -> st
 
     # Code blocks are left as they are; roles are rewritten everywhere else.
     pieces, last = [], 0
-    for fence in CODE_FENCE.finditer(text):
-        pieces.append(ROLE.sub(role, text[last : fence.start()]))
-        pieces.append(fence.group(0))
-        last = fence.end()
+    for start, end in _code_blocks(text):
+        pieces.append(ROLE.sub(role, text[last:start]))
+        pieces.append(text[start:end])
+        last = end
     pieces.append(ROLE.sub(role, text[last:]))
     return "".join(pieces)
+
+
+def _code_blocks(text: str) -> list[tuple[int, int]]:
+    """The spans of the fenced code blocks in ``text`` (```python ...), not of directives (```{x}).
+
+    Fences nest: a directive's fence may hold a code block, closed by a fence at least as long.
+    """
+    spans, open_fences, position = [], [], 0  # open_fences: (fence, is code, start)
+    for line in text.splitlines(keepends=True):
+        match = FENCE.match(line.rstrip("\n"))
+        if match:
+            fence, info = match.group(1), match.group(2).strip()
+            top = open_fences[-1] if open_fences else None
+            if top and not info and fence[0] == top[0][0] and len(fence) >= len(top[0]):
+                open_fences.pop()
+                if top[1]:
+                    spans.append((top[2], position + len(line)))
+            elif not (top and top[1]):  # nothing opens inside a code block
+                open_fences.append((fence, fence[0] != ":" and not info.startswith("{"), position))
+        position += len(line)
+    return spans
 
 
 def frontmatter(chapter: int | None) -> str:
