@@ -163,8 +163,10 @@ def _markdown_text(page) -> str:
 
     ``innerText`` skips what is not displayed: the cells' hidden editors, which hold the source.
     """
+    # jupyterlab-myst renders each cell asynchronously: wait until every one shows something.
     page.wait_for_function("() => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell')]"
-                           ".every(c => c.classList.contains('jp-mod-rendered'))")
+                           ".every(c => c.classList.contains('jp-mod-rendered')"
+                           " && c.querySelector('.jp-InputArea').innerText.trim() !== '')", polling=500)
     return page.evaluate("""() => {
         const style = document.createElement('style');
         style.textContent = '.jp-NotebookPanel .katex { display: none !important; }';
