@@ -130,3 +130,28 @@ def test_a_copy_the_reader_changed_is_kept(tmp_path):
     status = lab_notebooks.write_lab_edition(BOOK, tmp_path)
     assert status["formula.ipynb"] == "kept" and status["stability.ipynb"] == "unchanged"
     assert (tmp_path / "formula.ipynb").read_text(encoding="utf-8") == "{}"
+
+
+def _list_marker_inside_math(text: str) -> list[str]:
+    """Lines that start with a list marker ("- ", "+ ", "1. ") while an inline formula is open.
+
+    Markdown reads such a line as a new list item, in the HTML book as in JupyterLab, and the
+    formula breaks in two with its dollar signs shown: wrap the line before the operator instead.
+    """
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)  # display math
+    text = re.sub(r"`[^`\n]*`", "", text).replace("\\$", "")
+    found, open_math = [], False
+    for line in text.split("\n"):
+        if not line.strip():
+            open_math = False
+            continue
+        if open_math and re.match(r"\s*([+*-]|\d+[.)])\s", line):
+            found.append(line)
+        open_math ^= line.count("$") % 2 == 1
+    return found
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_line_inside_a_formula_starts_like_a_list_item(name):
+    nb = json.loads((BOOK / name).read_text(encoding="utf-8"))
+    assert [line for text in _markdown(nb) for line in _list_marker_inside_math(text)] == []
