@@ -163,20 +163,27 @@ def _markdown_text(page) -> str:
     """What the reader sees in the rendered Markdown cells, math left out (KaTeX's text is TeX-like).
 
     ``innerText`` skips what is not displayed: the cells' hidden editors, which hold the source.
+    jupyterlab-myst renders each cell asynchronously: the text is read once it stops changing, and
+    every cell must show something (an empty one is an unrendered cell, or a marker shown as nothing).
     """
-    # jupyterlab-myst renders each cell asynchronously: wait until every one shows something.
-    page.wait_for_function("() => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell')]"
-                           ".every(c => c.classList.contains('jp-mod-rendered')"
-                           " && c.querySelector('.jp-InputArea').innerText.trim() !== '')", polling=500)
-    return page.evaluate("""() => {
+    read = """() => {
         const style = document.createElement('style');
         style.textContent = '.jp-NotebookPanel .katex { display: none !important; }';
         document.head.appendChild(style);
-        const text = [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell .jp-InputArea')]
-            .map(c => c.innerText).join('\\n\\n');
+        const texts = [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell')]
+            .map(c => c.classList.contains('jp-mod-rendered') ? c.querySelector('.jp-InputArea').innerText : '');
         style.remove();
-        return text;
-    }""")
+        return texts;
+    }"""
+    texts, steady, deadline = None, 0, time.monotonic() + 60
+    while steady < 3 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        latest = page.evaluate(read)
+        steady = steady + 1 if latest == texts else 0
+        texts = latest
+    empty = [i for i, text in enumerate(texts) if not text.strip()]
+    assert texts and not empty, f"Markdown cells that show nothing: {empty}"
+    return "\n\n".join(texts)
 
 
 def _check_rendered(text: str, source: pathlib.Path) -> None:
