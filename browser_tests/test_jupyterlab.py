@@ -121,7 +121,8 @@ def lab(tmp_path_factory):
 
 
 def _open(browser, lab, path):
-    """Open a notebook in a fresh workspace; return the page and the list of outside requests."""
+    """Open a notebook in a fresh workspace; return the context, the page, and the lists of outside
+    requests and of errors (console errors, page errors) that the test checks at its end."""
     url, token, _ = lab
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     outside = []
@@ -135,13 +136,16 @@ def _open(browser, lab, path):
 
     context.route("**/*", only_local)
     page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     page.set_default_timeout(90_000)
     workspace = re.sub(r"\W", "-", path)
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{path}?reset&token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell.jp-mod-rendered")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'")
-    return context, page, outside
+    return context, page, outside, errors
 
 
 def _run_all(page) -> None:
@@ -199,7 +203,7 @@ def _check_rendered(text: str, source: pathlib.Path) -> None:
 def test_chapter_in_jupyterlab_renders_its_myst_and_the_slider_redraws(browser, lab, screenshot_dir):
     source = BOOK / "temperature.ipynb"
     exercises = len(re.findall(r"\{exercise\}", source.read_text(encoding="utf-8")))
-    context, page, outside = _open(browser, lab, "lab/temperature.ipynb")
+    context, page, outside, errors = _open(browser, lab, "lab/temperature.ipynb")
     try:
         _run_all(page)
         text = _markdown_text(page)
@@ -246,6 +250,7 @@ def test_chapter_in_jupyterlab_renders_its_myst_and_the_slider_redraws(browser, 
         assert float(after_value) > float(before_value), (before_value, after_value)
         page.screenshot(path=str(screenshot_dir / "jupyterlab-temperature-slider-moved.png"))
         assert outside == [], f"requests outside the local server: {outside[:3]}"
+        assert errors == [], errors[:3]
     finally:
         context.close()
 
@@ -253,7 +258,7 @@ def test_chapter_in_jupyterlab_renders_its_myst_and_the_slider_redraws(browser, 
 def test_student_notebook_in_jupyterlab_renders_its_myst_and_runs(browser, lab, screenshot_dir):
     source = BOOK / "formula.ipynb"
     exercises = len(re.findall(r"\{exercise\}", source.read_text(encoding="utf-8")))
-    context, page, outside = _open(browser, lab, "student/formula.ipynb")
+    context, page, outside, errors = _open(browser, lab, "student/formula.ipynb")
     try:
         _run_all(page)  # the check cells fail until a student solves the exercise: tagged raises-exception
         text = _markdown_text(page)
@@ -265,5 +270,6 @@ def test_student_notebook_in_jupyterlab_renders_its_myst_and_runs(browser, lab, 
         page.locator(".jp-NotebookPanel .jp-MarkdownCell", has_text="Exercise 1.1").first.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshot_dir / "jupyterlab-student-formula.png"))
         assert outside == [], f"requests outside the local server: {outside[:3]}"
+        assert errors == [], errors[:3]
     finally:
         context.close()
