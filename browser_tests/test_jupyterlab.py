@@ -203,23 +203,24 @@ def _check_rendered(text: str, source: pathlib.Path) -> None:
 def test_chapter_in_jupyterlab_renders_its_myst_and_the_slider_redraws(browser, lab, screenshot_dir):
     source = BOOK / "temperature.ipynb"
     exercises = len(re.findall(r"\{exercise\}", source.read_text(encoding="utf-8")))
+    ch = lab_notebooks.chapter_numbers()["temperature"]
     context, page, outside, errors = _open(browser, lab, "lab/temperature.ipynb")
     try:
         _run_all(page)
         text = _markdown_text(page)
         _check_rendered(text, source)
-        # Exercises numbered as in the book (chapter 7), each solution between its two lines.
+        # Exercises numbered as in the book (7.1: chapter 7), each solution between its two lines.
         for n in range(1, exercises + 1):
-            assert re.search(rf"Exercise\s7\.{n}\s\(", text), f"Exercise 7.{n} not rendered"
-            assert re.search(rf"Start of Solution to Exercise\s7\.{n}\b", text)
-            assert re.search(rf"End of the solution to Exercise\s7\.{n}\b", text)
+            assert re.search(rf"Exercise\s{ch}\.{n}\s\(", text), f"Exercise {ch}.{n} not rendered"
+            assert re.search(rf"Start of Solution to Exercise\s{ch}\.{n}\b", text)
+            assert re.search(rf"End of the solution to Exercise\s{ch}\.{n}\b", text)
         # Citations in the book's author-year form, links to other chapters and to the glossary.
         assert re.search(r"Guo et al\. \[2017\]", text) and "[Fan et al., 2018]" in text
         links = page.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell .jp-InputArea a')]"
                               ".map(a => [a.innerText, a.getAttribute('href')])")
         assert any(t == "Properties" and "formula.ipynb" in h for t, h in links), "no link to chapter 1"
         assert any(t == "temperature" and "glossary.ipynb" in h for t, h in links), "no glossary link"
-        assert any(re.fullmatch(r"Exercise\s7\.1", t) for t, _ in links), "no reference to an exercise"
+        assert any(re.fullmatch(rf"Exercise\s{ch}\.1", t) for t, _ in links), "no reference to an exercise"
         # Math typeset by KaTeX, with no error; display equations unnumbered, as in the book.
         assert page.locator(".jp-NotebookPanel .jp-MarkdownCell .katex").count() > 100
         assert page.locator(".jp-NotebookPanel .katex-error").count() == 0
@@ -258,6 +259,7 @@ def test_chapter_in_jupyterlab_renders_its_myst_and_the_slider_redraws(browser, 
 def test_student_notebook_in_jupyterlab_renders_its_myst_and_runs(browser, lab, screenshot_dir):
     source = BOOK / "formula.ipynb"
     exercises = len(re.findall(r"\{exercise\}", source.read_text(encoding="utf-8")))
+    ch = lab_notebooks.chapter_numbers()["formula"]
     context, page, outside, errors = _open(browser, lab, "student/formula.ipynb")
     try:
         _run_all(page)  # the check cells fail until a student solves the exercise: tagged raises-exception
@@ -265,9 +267,9 @@ def test_student_notebook_in_jupyterlab_renders_its_myst_and_runs(browser, lab, 
         _check_rendered(text, source)
         assert "The formula" in text[:100] and "Student edition." in text
         for n in range(1, exercises + 1):
-            assert re.search(rf"Exercise\s1\.{n}\s\(", text), f"Exercise 1.{n} not rendered"
+            assert re.search(rf"Exercise\s{ch}\.{n}\s\(", text), f"Exercise {ch}.{n} not rendered"
         assert "Solution to" not in text and text.count("Your solution") + text.count("Your answer") >= exercises
-        page.locator(".jp-NotebookPanel .jp-MarkdownCell", has_text="Exercise 1.1").first.scroll_into_view_if_needed()
+        page.locator(".jp-NotebookPanel .jp-MarkdownCell", has_text=f"Exercise {ch}.1").first.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshot_dir / "jupyterlab-student-formula.png"))
         assert outside == [], f"requests outside the local server: {outside[:3]}"
         assert errors == [], errors[:3]
