@@ -4,7 +4,7 @@
 #   make test-browser            every built page in headless Chromium, offline (installs Chromium if missing)
 #   make student                 student notebooks without solutions, in student/
 #   make assignments             every chapter's exercises as an nbgrader assignment, in _build/assignments
-#   make lab                     JupyterLab on the chapters, with the book's own environment
+#   make lab                     JupyterLab on the chapters, with the book's own environment (_build/lab)
 #   make lint                    the notebooks' code formatted for the page (ruff, 79 columns)
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -114,8 +114,14 @@ slides: $(STAMP)
 	$(BIN)/python tools/slides.py $(SLIDES) book/*.ipynb
 	@echo "The slides are in $(SLIDES)/<chapter>.slides.html"
 
+# JupyterLab renders the chapters' MyST with jupyterlab-myst; tools/lab_notebooks.py first writes
+# the copies it opens (_build/lab), with the citations, links to other chapters and glossary terms
+# that jupyterlab-myst cannot resolve rewritten. A copy the reader has changed is never overwritten.
+# The sources stay in book/ (`$(BIN)/jupyter lab book/` opens them).
+LAB := _build/lab
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/python tools/lab_notebooks.py book $(LAB)
+	$(BIN)/jupyter lab $(LAB)
 
 clean:
 	rm -rf _build

@@ -16,6 +16,11 @@ cells are also tagged `raises-exception`: until the exercise is solved they fail
 goes on past them. Outputs are cleared: students run the notebooks themselves. The slides
 written for the lecture (markdown cells tagged `remove-cell`, which the book hides too) are left
 out.
+
+Students open these notebooks in JupyterLab, so the edition is written as the JupyterLab
+edition of the chapters is (tools/lab_notebooks.py): the MyST that jupyterlab-myst cannot
+resolve within one notebook (citations, links to other chapters, glossary terms) is rewritten
+into Markdown it renders, and `glossary.ipynb` and `references.ipynb` are written beside them.
 """
 
 from __future__ import annotations
@@ -24,7 +29,6 @@ import copy
 import json
 import pathlib
 import re
-import shutil
 import sys
 
 # The gated markers: a fence line opening the directive, up to the fence line that closes it.
@@ -199,21 +203,24 @@ def write_student_edition(
 ) -> dict[str, int]:
     """Write a student copy of every notebook in ``book`` to ``out``; return solutions removed per file.
 
-    The data folder the chapters read (``book/data``) is copied along, so the copies run from ``out``.
+    The data folder the chapters read (``book/data``) is copied along, so the copies run from ``out``,
+    with the glossary and the references the rewritten links point to.
     """
+    from lab_notebooks import Book, lab_notebook, write_companions
+
+    lab = Book(book)
     out.mkdir(parents=True, exist_ok=True)
-    if (book / "data").is_dir():
-        shutil.copytree(book / "data", out / "data", dirs_exist_ok=True)
-    removed = {}
+    removed, like = {}, {"metadata": {}}
     for path in sorted(book.glob("*.ipynb")):
-        nb, count = student_notebook(
-            json.loads(path.read_text(encoding="utf-8"))
-        )
+        like = json.loads(path.read_text(encoding="utf-8"))
+        nb, count = student_notebook(like)
+        nb = lab_notebook(nb, path.name, lab)
         (out / path.name).write_text(
             json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
         removed[path.name] = count
+    write_companions(lab, out, like)
     return removed
 
 
