@@ -7,6 +7,9 @@ Modules by concern:
   ``softmax_naive``, ``sigmoid``;
 * :mod:`softmax_lib.losses`: ``cross_entropy``;
 * :mod:`softmax_lib.derivatives`: ``softmax_jacobian``;
+* :mod:`softmax_lib.normalisers`: ``sparsemax``, ``entmax``,
+  ``sparsemax_loss``, ``entmax_loss``, ``stablemax``, ``log_stablemax``,
+  ``softmax_with_sink``, ``softpick``;
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws
   (import it explicitly: ``from softmax_lib import plotting``).
 """
@@ -20,14 +23,32 @@ from softmax_lib.core import (
 )
 from softmax_lib.derivatives import softmax_jacobian
 from softmax_lib.losses import cross_entropy
+from softmax_lib.normalisers import (
+    entmax,
+    entmax_loss,
+    log_stablemax,
+    softmax_with_sink,
+    softpick,
+    sparsemax,
+    sparsemax_loss,
+    stablemax,
+)
 
 __all__ = [
     "cross_entropy",
+    "entmax",
+    "entmax_loss",
     "log_softmax",
+    "log_stablemax",
     "logsumexp",
     "sigmoid",
     "softmax",
     "softmax_jacobian",
     "softmax_naive",
+    "softmax_with_sink",
+    "softpick",
+    "sparsemax",
+    "sparsemax_loss",
+    "stablemax",
 ]
 __version__ = "1.0.0"
