@@ -99,7 +99,8 @@ def z_loss(logits: ArrayLike, weight: float = 1e-4, axis: int = -1) -> Any:
     arr, ax = _rows(logits, axis)
     alpha = _check_real(weight, "weight", positive=False)
     lse = logsumexp(arr, axis=ax)
-    return (alpha * np.square(lse)).astype(lse.dtype)
+    with np.errstate(over="ignore"):  # log Z near 1e308: the loss is inf
+        return (alpha * np.square(lse)).astype(lse.dtype)
 
 
 def z_loss_gradient(
@@ -131,7 +132,8 @@ def z_loss_gradient(
     arr, ax = _rows(logits, axis)
     alpha = _check_real(weight, "weight", positive=False)
     lse = logsumexp(arr, axis=ax, keepdims=True)
-    return (2 * alpha * lse * softmax(arr, axis=ax)).astype(lse.dtype)
+    with np.errstate(over="ignore"):  # log Z near 1e308: inf entries
+        return (2 * alpha * lse * softmax(arr, axis=ax)).astype(lse.dtype)
 
 
 def soft_cap(x: ArrayLike, cap: float) -> Any:
