@@ -217,7 +217,9 @@ def scalable_softmax(
             ``axis`` (pass the number of unmasked keys when masking).
 
     Returns:
-        Probabilities of ``x``'s shape; ``n = 1`` gives the uniform row.
+        Probabilities of ``x``'s shape. With ``n = 1``, :math:`\log n = 0`
+        and every entry above ``-inf`` gets the same weight; NaN and
+        ``-inf`` follow :func:`~softmax_lib.core.softmax`'s policy.
 
     Raises:
         TypeError: non-numeric ``x``, a non-real ``s`` or a non-integer
@@ -232,8 +234,11 @@ def scalable_softmax(
     arr, ax = _rows(x, axis)
     scale = _check_real(s, "s", positive=True)
     length = arr.shape[ax] if n is None else check_count(n, "n")
-    if length == 1:
-        return softmax(np.zeros_like(arr), axis=ax)
+    if length == 1:  # log 1 = 0: every unmasked entry gets the same weight
+        flat = np.where(
+            np.isnan(arr), np.nan, np.where(arr == -np.inf, -np.inf, 0)
+        )
+        return softmax(flat.astype(arr.dtype), axis=ax)
     return softmax(arr, axis=ax, temperature=1.0 / (scale * np.log(length)))
 
 

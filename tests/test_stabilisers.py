@@ -249,3 +249,10 @@ def test_entropy_rejects_rows_that_are_not_distributions():
         entropy([1.5, -0.5])
     with pytest.raises(ValueError, match="NaN or inf"):
         entropy([np.nan, 1.0])
+
+
+def test_scalable_softmax_with_n_one_is_uniform_over_unmasked_entries():
+    out = scalable_softmax([3.0, -np.inf, 1.0, 7.0], n=1)
+    assert np.allclose(out, [1 / 3, 0.0, 1 / 3, 1 / 3])
+    assert np.all(np.isnan(scalable_softmax([np.nan, 1.0], n=1)))
+    assert np.all(scalable_softmax([[5.0]]) == 1.0)
