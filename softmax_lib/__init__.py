@@ -30,6 +30,9 @@ Modules by concern:
   ``top_n_sigma``, ``apply_steps``, the repetition, presence and frequency
   penalties, and speculative sampling (import it explicitly:
   ``from softmax_lib import sampling``);
+* :mod:`softmax_lib.stabilisers`: ``z_loss``, ``z_loss_gradient``,
+  ``soft_cap``, ``qk_norm``, ``scalable_softmax``, ``mixture_of_softmaxes``,
+  ``entropy``;
 * :mod:`softmax_lib.plotting`: figures that more than one chapter draws
   (import it explicitly: ``from softmax_lib import plotting``).
 """
@@ -64,6 +67,15 @@ from softmax_lib.normalisers import (
     sparsemax_loss,
     stablemax,
 )
+from softmax_lib.stabilisers import (
+    entropy,
+    mixture_of_softmaxes,
+    qk_norm,
+    scalable_softmax,
+    soft_cap,
+    z_loss,
+    z_loss_gradient,
+)
 
 __all__ = [
     "chunked_cross_entropy",
@@ -76,10 +88,15 @@ __all__ = [
     "gumbel_top_k",
     "exp2_poly",
     "exp_poly",
+    "entropy",
     "log_softmax",
     "log_stablemax",
     "logsumexp",
+    "mixture_of_softmaxes",
+    "qk_norm",
+    "scalable_softmax",
     "sigmoid",
+    "soft_cap",
     "softmax",
     "softmax_jacobian",
     "softmax_naive",
@@ -89,5 +106,7 @@ __all__ = [
     "sparsemax_loss",
     "stablemax",
     "vocab_parallel_cross_entropy",
+    "z_loss",
+    "z_loss_gradient",
 ]
 __version__ = "1.0.0"
