@@ -47,8 +47,8 @@ __all__ = [
     "horner",
 ]
 
-#: The highest polynomial degree offered: degree 7 is already below float64's
-#: needs for half the format, and higher degrees gain nothing a softmax uses.
+#: The highest polynomial degree offered; higher degrees gain nothing a
+#: softmax uses.
 MAX_DEGREE = 7
 
 

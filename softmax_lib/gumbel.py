@@ -15,8 +15,8 @@ r"""Sampling from softmax with Gumbel noise, and its relaxation.
 Logits are validated as in :mod:`softmax_lib.core`. A ``-inf`` logit is a
 masked entry (never sampled); NaN or ``+inf`` logits, or a row with no entry
 above ``-inf``, raise ``ValueError``: there is no distribution to sample.
-``rng`` is a :class:`numpy.random.Generator`, or a seed for
-:func:`numpy.random.default_rng`.
+``rng`` is a ``numpy.random.Generator``, or a seed for
+``numpy.random.default_rng``.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def gumbel_max(
             :math:`n \ge 1` of independent samples, stacked on a new first
             axis.
         axis: the axis that holds the classes (default: the last one).
-        rng: a :class:`numpy.random.Generator` or an integer seed.
+        rng: a ``numpy.random.Generator`` or an integer seed.
 
     Returns:
         Integer indices (``intp``) of shape ``logits.shape`` without
@@ -143,7 +143,7 @@ def gumbel_top_k(
         k: how many classes to draw, :math:`1 \le k \le` the number of
             entries above ``-inf`` in every row.
         axis: the axis that holds the classes (default: the last one).
-        rng: a :class:`numpy.random.Generator` or an integer seed.
+        rng: a ``numpy.random.Generator`` or an integer seed.
 
     Returns:
         Integer indices of shape ``logits.shape`` without ``axis``, plus a
@@ -198,7 +198,7 @@ def gumbel_softmax(
         hard: ``False`` (default): the soft sample; ``True``: its one-hot
             arg-max.
         axis: the axis that holds the classes (default: the last one).
-        rng: a :class:`numpy.random.Generator` or an integer seed.
+        rng: a ``numpy.random.Generator`` or an integer seed.
 
     Returns:
         An array of ``logits``' shape and float dtype; each row sums to 1.

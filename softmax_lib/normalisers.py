@@ -115,7 +115,7 @@ def _check_alpha(alpha: Any) -> float:
     return float(alpha)
 
 
-# --- sparsemax and entmax ------------------------------------------------------
+# --- sparsemax and entmax ----------------------------------------------------
 
 
 def _sparsemax_rows(z: np.ndarray) -> np.ndarray:
@@ -406,7 +406,7 @@ def sparsemax_loss(
     return entmax_loss(logits, target, alpha=2.0, reduction=reduction)
 
 
-# --- stablemax -----------------------------------------------------------------
+# --- stablemax ---------------------------------------------------------------
 
 
 def _s(z: np.ndarray) -> np.ndarray:
@@ -500,7 +500,7 @@ def log_stablemax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     return _unrows(out, arr, ax)
 
 
-# --- softmax with a sink ---------------------------------------------------------
+# --- softmax with a sink -----------------------------------------------------
 
 
 def softmax_with_sink(
@@ -561,7 +561,7 @@ def softmax_with_sink(
     return _unrows(w, arr, ax)
 
 
-# --- softpick ------------------------------------------------------------------
+# --- softpick ----------------------------------------------------------------
 
 
 def softpick(x: ArrayLike, axis: int = -1) -> np.ndarray:
@@ -571,8 +571,8 @@ def softpick(x: ArrayLike, axis: int = -1) -> np.ndarray:
     Logits below 0 get exactly 0 but still count in the denominator, so the
     weights sum to at most 1 (to 1 only when no logit is negative) and a row
     of negative logits gives all zeros. A ``-inf`` logit is a masked entry:
-    weight 0 and no part in the denominator, as in the authors' code. Computed with the shift :math:`m =
-    \max(0, \max_j z_j)` as :math:`e^{-m}\operatorname{expm1}(z_i)` for
+    weight 0 and no part in the denominator, as in the authors' code.
+    Computed with the shift :math:`m = \max(0, \max_j z_j)` as :math:`e^{-m}\operatorname{expm1}(z_i)` for
     :math:`z_i < 0` and :math:`-e^{z_i - m}\operatorname{expm1}(-z_i)` for
     :math:`z_i \ge 0`, which neither overflows nor loses digits near 0.
 

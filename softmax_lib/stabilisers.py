@@ -83,8 +83,8 @@ def z_loss(logits: ArrayLike, weight: float = 1e-4, axis: int = -1) -> Any:
         axis: the class axis.
 
     Returns:
-        One value per row: ``logits``' shape without ``axis``. A row of only
-        ``-inf`` has :math:`\log Z = -\infty` and a z-loss of ``inf``; a
+        The z-loss of each row, of ``logits``' shape without ``axis``. A row of
+        only ``-inf`` has :math:`\log Z = -\infty` and a z-loss of ``inf``; a
         row with a NaN gives NaN.
 
     Raises:
@@ -299,7 +299,7 @@ def entropy(p: ArrayLike, axis: int = -1) -> Any:
         axis: the axis of each distribution.
 
     Returns:
-        One value per row: ``p``'s shape without ``axis``.
+        The entropy of each row, of ``p``'s shape without ``axis``.
 
     Raises:
         TypeError: non-numeric ``p``.
