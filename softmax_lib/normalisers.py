@@ -572,7 +572,8 @@ def softpick(x: ArrayLike, axis: int = -1) -> np.ndarray:
     weights sum to at most 1 (to 1 only when no logit is negative) and a row
     of negative logits gives all zeros. A ``-inf`` logit is a masked entry:
     weight 0 and no part in the denominator, as in the authors' code.
-    Computed with the shift :math:`m = \max(0, \max_j z_j)` as :math:`e^{-m}\operatorname{expm1}(z_i)` for
+    Computed with the shift :math:`m = \max(0, \max_j z_j)` as
+    :math:`e^{-m}\operatorname{expm1}(z_i)` for
     :math:`z_i < 0` and :math:`-e^{z_i - m}\operatorname{expm1}(-z_i)` for
     :math:`z_i \ge 0`, which neither overflows nor loses digits near 0.
 

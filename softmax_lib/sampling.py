@@ -356,8 +356,8 @@ def top_n_sigma(logits: ArrayLike, n: float, axis: int = -1) -> np.ndarray:
     it. Because tokens already removed (``-inf``) do not count, the result
     depends on the filters run before this one: run it before other
     truncations, as llama.cpp does. Dividing the logits by a temperature
-    divides the maximum and :math:`\sigma` alike, so the kept set does not depend on the
-    temperature. :math:`n = 0` keeps only the largest logits. (llama.cpp
+    divides the maximum and :math:`\sigma` alike, so the kept set does not
+    depend on the temperature. :math:`n = 0` keeps only the largest logits. (llama.cpp
     reads :math:`n \le 0` as "filter off".)
 
     Args:
