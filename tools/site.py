@@ -13,7 +13,8 @@ lays it out (the HTML links that layout):
     slides/index.html, slides/*.slides.html    the slides          (make slides)
 
 The zip holds the student notebooks with the data they read, `softmax_lib` (which they import),
-`requirements.txt` and a README saying how to run them. `slides/index.html` lists the decks.
+`requirements.txt` and a README saying how to run them. `slides/index.html` lists the decks, which load
+the book's MathJax.
 A missing input is an error naming the make target that builds it.
 """
 
@@ -113,7 +114,15 @@ def _toc_order() -> list[str]:
 
 def write_slides(out: pathlib.Path) -> None:
     slides = out / pathlib.Path(SITE["slides"]).parent
-    shutil.copytree(_need("slides"), slides)
+    # The decks load the same MathJax as the book (Makefile: MATHJAX): in the site they load the
+    # book's copy, and the 24 MB beside them are left out.
+    shutil.copytree(_need("slides"), slides, ignore=shutil.ignore_patterns("mathjax"))
+    book_mathjax = pathlib.Path("../_static/mathjax/tex-chtml.js")
+    if not (out / "_static" / "mathjax" / "tex-chtml.js").is_file():
+        raise SystemExit("the book has no _static/mathjax/tex-chtml.js for the slides to load")
+    for deck in slides.glob("*.slides.html"):
+        text = deck.read_text(encoding="utf-8")
+        deck.write_text(text.replace('src="mathjax/tex-chtml.js"', f'src="{book_mathjax}"'), encoding="utf-8")
     order = {stem: i for i, stem in enumerate(_toc_order())}
     decks = sorted(slides.glob("*.slides.html"), key=lambda d: (order.get(d.name.split(".")[0], 999), d.name))
     if not decks:
