@@ -6,6 +6,8 @@
 #   make assignments             every chapter's exercises as an nbgrader assignment, in _build/assignments
 #   make lab                     JupyterLab on the chapters, with the book's own environment (_build/lab)
 #   make lint                    the notebooks' code formatted for the page (ruff, 79 columns)
+#   make site                    everything above in one folder for a static host, in _build/site
+#   make test-site               the browser test over _build/site
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   ?= .venv
@@ -37,7 +39,7 @@ SLIDES         := _build/slides
 REVEAL_VERSION := 4.0.2
 MATHJAX        = $(shell $(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/sphinx-mathjax-offline/static/mathjax
 
-.PHONY: book test test-browser chromium fresh-cache student assignments slides install lab clean lint
+.PHONY: book test test-browser chromium fresh-cache student assignments slides install lab clean lint site test-site
 
 install: $(STAMP)
 
@@ -84,7 +86,7 @@ test-browser: $(STAMP)
 	@ls $(SLIDES)/*.slides.html >/dev/null 2>&1 || $(MAKE) slides
 	@command -v chromium >/dev/null || $(MAKE) chromium
 	BOOK_HTML=$(BOOK_OUT)/_build/html BOOK_SCREENSHOTS=$(BOOK_OUT)/_build/screenshots \
-		$(BIN)/python -m pytest browser_tests
+		$(BIN)/python -m pytest browser_tests --ignore=browser_tests/test_site.py
 
 # Debian's Chromium: the browser test never downloads a browser of its own.
 chromium:
@@ -165,3 +167,25 @@ tex:
 		$(ROOT_OR_SUDO) apt-get update && \
 		$(ROOT_OR_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
+
+# The published site, one folder for any static host (README: "Publishing"): the HTML book, the
+# edition without solutions, both PDFs, the slides and the student notebooks, laid out as
+# _ext/book_downloads.py says, so that every link between them works (tools/site.py assembles it).
+# Each part is built afresh; the notebooks run once, into the shared execution cache.
+SITE := _build/site
+
+site: $(STAMP)
+	$(MAKE) book
+	$(MAKE) book SOLUTIONS=hidden
+	$(MAKE) pdf
+	$(MAKE) pdf SOLUTIONS=hidden
+	$(MAKE) slides
+	$(MAKE) student
+	$(BIN)/python tools/site.py $(SITE)
+
+# The browser test over the site: every page of both editions, every link between the book, the
+# PDFs, the slides and the zip, each chapter's page weight.
+test-site: $(STAMP)
+	@test -f $(SITE)/index.html || $(MAKE) site
+	@command -v chromium >/dev/null || $(MAKE) chromium
+	BOOK_SITE=$(SITE) BOOK_SCREENSHOTS=_build/site-screenshots $(BIN)/python -m pytest browser_tests/test_site.py

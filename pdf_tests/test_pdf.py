@@ -9,8 +9,8 @@ the final LaTeX log beside it, and checks it against `_toc.yml` as it stands whe
 * no "??" anywhere (an unresolved reference, citation or exercise number), no LaTeX error, no
   undefined or multiply defined reference or citation, no character missing from a font, no
   line or page running into the margins by more than OVERFULL_LIMIT_PT;
-* every figure the notebooks print is in the PDF, and the solutions are there or not as
-  `BOOK_SOLUTIONS` says;
+* every figure the notebooks print is in the PDF, as a PDF (vector) figure, not a bitmap, and
+  the solutions are there or not as `BOOK_SOLUTIONS` says;
 * the page count is between PAGES_PER_CHAPTER[0] and PAGES_PER_CHAPTER[1] times the number of
   numbered chapters.
 
@@ -211,14 +211,27 @@ def test_nothing_runs_into_the_margins(log):
         assert not bad, f"Overfull \\{kind} {what} by {bad} pt in {LOG}"
 
 
-def test_every_figure_is_in_the_pdf():
-    listing = run("pdfimages", "-list", str(PDF)).splitlines()[2:]
-    images = sum(1 for line in listing if line.split()[2] == "image")
+def included_figures() -> list[tuple[str, str]]:
+    """(file name, extension) of every graphic the LaTeX source beside the PDF includes, in order."""
+    tex = PDF.with_suffix(".tex").read_text(encoding="utf-8")
+    return re.findall(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{([^{}]+)\}(\.\w+)\}", tex)
+
+
+def test_every_figure_is_in_the_pdf_as_a_vector_figure():
+    """Each figure a notebook prints is in the PDF as a PDF figure (vector: sharp at any zoom and in
+    print), not as a bitmap (the build's kernels draw PDF figures: _ext/book_figures.py). Bitmaps
+    inside a figure (a colour bar, an image the figure shows) stay bitmaps."""
+    figures = included_figures()
+    bitmaps = [name + ext for name, ext in figures if ext.lower() in (".png", ".jpg", ".jpeg", ".gif")]
+    assert not bitmaps, f"figures included as bitmaps: {bitmaps}"
+    vector = [name for name, ext in figures if ext == ".pdf"]
     expected = notebook_outputs("image/png")
     if SOLUTIONS == "shown":
-        assert images >= expected, f"{images} images in the PDF, the notebooks print {expected}"
+        assert len(vector) >= expected, f"{len(vector)} figures in the PDF, the notebooks print {expected}"
     else:
-        assert 0 < images <= expected
+        assert 0 < len(vector) <= expected
+    for name in set(vector):
+        assert (PDF.parent / f"{name}.pdf").read_bytes().startswith(b"%PDF"), name
 
 
 def test_exercises_numbered_and_solutions_as_configured(pages):
@@ -248,8 +261,10 @@ def test_render_pages_for_a_person(pages):
     exercises = next(
         (i for i in range(start, len(pages)) if normalise(pages[i]).find("Exercise 1.1 (") >= 0), start
     )
-    listing = run("pdfimages", "-list", str(PDF)).splitlines()[2:]
-    figure = int(listing[0].split()[0]) - 1 if listing else start
+    # The first figure's page: the first page after the contents with the figure's first words.
+    figures = included_figures()
+    words = run("pdftotext", str(PDF.parent / "".join(figures[0])), "-").split("\n")[0] if figures else ""
+    figure = next((i for i in range(start, len(pages)) if words and normalise(words) in normalise(pages[i])), start)
     wanted = {"title": 0, "contents": 1, "figure": figure, "chapter-1": start, "exercises": exercises}
     PAGES_DIR.mkdir(parents=True, exist_ok=True)
     for old in PAGES_DIR.glob("*.png"):

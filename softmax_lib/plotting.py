@@ -13,16 +13,33 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import io
+import struct
 from collections.abc import Sequence
+from typing import Any
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure, FigureBase
 from numpy.typing import ArrayLike
 
 from softmax_lib._validation import as_float_array, check_probability_rows
 from softmax_lib.calibration import ReliabilityBins
 from softmax_lib.core import softmax
+
+#: The book's figure formats, the one setting for every chapter's figures.
+#: The builds of the book (``make book``, ``make pdf``, ``make site``) show a
+#: figure as SVG in the HTML (vector: sharp at any zoom and on any screen)
+#: and as PDF in the PDF edition (vector too). A figure whose SVG would be
+#: heavier than ``SVG_MAX_BYTES`` (a scatter of many thousands of points)
+#: goes to the HTML as a PNG at ``PNG_DENSITY`` times matplotlib's density,
+#: shown at the size of the SVG, instead. The notebooks' stored outputs stay
+#: PNG: only the kernels of the builds call :func:`use_book_figure_formats`.
+SVG_MAX_BYTES = 300_000
+PNG_DENSITY = 2
 
 #: Corners of the 3-class probability simplex drawn as an equilateral triangle.
 _TRIANGLE = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
@@ -379,3 +396,99 @@ def reliability_diagram(
     if label is not None:
         ax.legend(loc="upper left", fontsize="small")
     return ax
+
+
+def _print(figure: FigureBase, fmt: str, **kwargs: Any) -> bytes:
+    """The figure as the inline backend draws it: cropped to what it shows."""
+    buffer = io.BytesIO()
+    # No date and fixed ids: the same figure gives the same file every build.
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    with matplotlib.rc_context({"svg.hashsalt": "softmax-book"}):
+        figure.canvas.print_figure(  # type: ignore[attr-defined]
+            buffer,
+            format=fmt,
+            bbox_inches="tight",
+            metadata=metadata.get(fmt),
+            **kwargs,
+        )
+    return buffer.getvalue()
+
+
+def book_figure(figure: FigureBase) -> dict[str, Any]:
+    """The outputs the book's builds show for a figure, by MIME type.
+
+    ``image/svg+xml`` for the HTML, or, when the SVG is heavier than
+    ``SVG_MAX_BYTES``, ``image/png`` at ``PNG_DENSITY`` times the density
+    with the width and height to show it at; and ``application/pdf`` for
+    the PDF edition. PNG and PDF are base64 text, as in a notebook.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> fig, ax = plt.subplots(figsize=(3, 2))
+        >>> sorted(book_figure(fig))
+        ['application/pdf', 'image/svg+xml']
+    """
+    outputs: dict[str, Any] = {}
+    svg = _print(figure, "svg")
+    if len(svg) <= SVG_MAX_BYTES:
+        outputs["image/svg+xml"] = svg.decode("utf-8")
+    else:
+        dpi = PNG_DENSITY * figure.dpi  # type: ignore[attr-defined]
+        png = _print(figure, "png", dpi=dpi)
+        width, height = struct.unpack(">II", png[16:24])
+        outputs["image/png"] = (
+            base64.b64encode(png).decode("ascii"),
+            {"width": width // PNG_DENSITY, "height": height // PNG_DENSITY},
+        )
+    outputs["application/pdf"] = base64.b64encode(
+        _print(figure, "pdf")
+    ).decode("ascii")
+    return outputs
+
+
+def use_book_figure_formats(shell: Any = None) -> None:
+    """Make an IPython kernel show every figure as :func:`book_figure` says.
+
+    The builds of the book run this in each notebook's kernel before its
+    first cell (``_ext/book_figures.py``); a notebook's own code is not
+    changed. The formatters are registered for matplotlib's ``FigureBase``,
+    so a later ``%matplotlib inline``, which registers its PNG formatter for
+    ``Figure``, only adds a PNG beside them.
+
+    Args:
+        shell: the IPython shell; the running one if omitted.
+
+    Raises:
+        RuntimeError: there is no IPython shell to configure.
+    """
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is None:
+        raise RuntimeError(
+            "use_book_figure_formats needs an IPython shell (a kernel)"
+        )
+    # In a kernel, pyplot's backend (the inline one) registers its own
+    # formatter (PNG for Figure) when it loads: it is loaded now and that
+    # formatter removed; the book's take its place.
+    plt.switch_backend(matplotlib.get_backend())
+    cache: dict[int, dict[str, Any]] = {}
+
+    def formatter(mime: str) -> Any:
+        def format_figure(figure: FigureBase) -> Any:
+            # One drawing per display: the first formatter asked draws all.
+            key = id(figure)
+            if key not in cache or mime in cache[key].get("_done", ()):
+                cache.clear()
+                cache[key] = book_figure(figure)
+            cache[key].setdefault("_done", set()).add(mime)
+            return cache[key].get(mime)
+
+        return format_figure
+
+    formatters = shell.display_formatter.formatters
+    for mime in ("image/png", "image/svg+xml", "application/pdf"):
+        formatters[mime].pop(Figure, None)
+        formatters[mime].for_type(FigureBase, formatter(mime))

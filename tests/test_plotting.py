@@ -1,6 +1,9 @@
 """Tests for softmax_lib.plotting: every figure is labelled, draws what it
 says, and rejects bad input."""
 
+import base64
+import struct
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -193,3 +196,56 @@ def test_temperature_path_rejects_four_logits_and_no_temperatures():
         plotting.temperature_path([1.0, 2.0, 3.0, 4.0], [1.0])
     with pytest.raises(ValueError, match="temperatures is empty"):
         plotting.temperature_path([1.0, 2.0, 3.0], [])
+
+
+# The book's figure formats (the builds' kernels call use_book_figure_formats)
+
+
+def test_book_figure_is_svg_for_the_html_and_pdf_for_the_pdf_edition():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2], [0, 1, 4], label="x squared")
+    ax.legend()
+    outputs = plotting.book_figure(fig)
+    assert sorted(outputs) == ["application/pdf", "image/svg+xml"]
+    assert outputs["image/svg+xml"].lstrip().startswith("<?xml")
+    assert "<svg" in outputs["image/svg+xml"]
+    assert base64.b64decode(outputs["application/pdf"]).startswith(b"%PDF")
+    # No date and fixed ids: the same figure, the same file.
+    assert plotting.book_figure(fig) == outputs
+
+
+def test_a_figure_too_heavy_for_svg_is_a_png_at_twice_the_density():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    points = np.random.default_rng(0).normal(size=(2, 20_000))
+    ax.scatter(*points, s=2)
+    outputs = plotting.book_figure(fig)
+    assert sorted(outputs) == ["application/pdf", "image/png"]
+    data, size = outputs["image/png"]
+    png = base64.b64decode(data)
+    width, height = struct.unpack(">II", png[16:24])
+    assert size == {
+        "width": width // plotting.PNG_DENSITY,
+        "height": height // plotting.PNG_DENSITY,
+    }
+    # Shown at the size the SVG would have (about 100 pixels per inch).
+    assert 350 <= size["width"] <= 450
+
+
+def test_use_book_figure_formats_makes_a_shell_show_svg_and_pdf():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        plotting.use_book_figure_formats(shell)
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([1, 2, 3])
+        data, _ = shell.display_formatter.format(fig)
+    finally:
+        InteractiveShell.clear_instance()
+    assert {"image/svg+xml", "application/pdf"} <= set(data)
+    assert "image/png" not in data
+
+
+def test_use_book_figure_formats_needs_a_shell():
+    with pytest.raises(RuntimeError, match="IPython shell"):
+        plotting.use_book_figure_formats()
