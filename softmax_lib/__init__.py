@@ -49,13 +49,13 @@ from softmax_lib.core import (
     softmax_naive,
 )
 from softmax_lib.derivatives import softmax_jacobian
+from softmax_lib.fast_exp import exp2_poly, exp_poly
 from softmax_lib.gumbel import (
     gumbel_max,
     gumbel_softmax,
     gumbel_softmax_grad,
     gumbel_top_k,
 )
-from softmax_lib.fast_exp import exp2_poly, exp_poly
 from softmax_lib.losses import cross_entropy
 from softmax_lib.normalisers import (
     entmax,
@@ -82,13 +82,13 @@ __all__ = [
     "cross_entropy",
     "entmax",
     "entmax_loss",
+    "entropy",
+    "exp2_poly",
+    "exp_poly",
     "gumbel_max",
     "gumbel_softmax",
     "gumbel_softmax_grad",
     "gumbel_top_k",
-    "exp2_poly",
-    "exp_poly",
-    "entropy",
     "log_softmax",
     "log_stablemax",
     "logsumexp",
